@@ -1,0 +1,801 @@
+"""Convertible-bond pricing: frozen terms, market inputs and engines (lattice and least-squares Monte Carlo).
+
+Source: ``seeds/timing-radar.txt §6.2 可转债定价偏离度`` needs a model value for every bond on every date
+(deviation = price / model − 1). The model is Hull's default-intensity tree (Hull, *Options, Futures and Other
+Derivatives*, chapter "Credit risk / convertible bonds"; worked example 106.93 reproduced in the tests):
+
+* the stock follows a binomial tree; in each step of length Δt the issuer defaults with probability
+  ``p_def = 1 − exp(−λΔt)``; on default the stock falls to 0 and the bond recovers ``R × par``;
+* surviving moves: ``p_u = (e^{(r−q)Δt} − d e^{−λΔt}) / (u − d)``, ``p_d = (u e^{−λΔt} − e^{(r−q)Δt}) / (u − d)``
+  so that the expected stock (defaulted paths at 0) grows at ``r − q``;
+* ``u = exp(√((σ² − λ)Δt))`` in Hull's convention (``vol_convention="hull"``, σ is the total volatility) or
+  ``u = exp(σ√Δt)`` (``"diffusion"``, σ is the volatility while the issuer survives — what a realised-vol
+  estimator on surviving stocks measures; the default for real bonds, it has no σ² > λ constraint);
+* at each node, in this order: ``V = e^{−rΔt}(p_u V_u + p_d V_d + p_def R·par) + coupon``; issuer call
+  (where active and, for a soft call, where ``S ≥ call_trigger × K``): ``V = min(V, max(call_price, CR·S))``;
+  holder put (where active and ``S ≤ put_trigger × K``): ``V = max(V, put_price)``; conversion (from the
+  conversion start): ``V = max(V, CR·S)``, with ``CR = par / K``.
+
+Credit risk enters through the default intensity ``λ = spread / (1 − R)`` (the hazard rate that makes a
+straight bond's yield spread over CGB equal ``spread``; ``MarketInputs.default_intensity``).
+
+Chinese clauses (强赎 soft call, 回售 put, 下修 reset) are path dependent: "close ≥ 130 % of K on 15 of 30
+days". The lattice checks the trigger *at the node* (a one-day test, which calls earlier than the m-of-n rule
+and so slightly understates the bond's value); the Monte Carlo engine (:class:`MonteCarloEngine`) counts the
+m-of-n days along each path and measures what the node approximation costs. The reset is not modelled in the
+lattice; the Monte Carlo engine optionally applies it (:attr:`MonteCarloEngine.model_reset`).
+
+Conventions: values per bond of face ``par`` (usually 100 CNY); times in years ACT/365 from the valuation date;
+rates continuously compounded; coupons annual, on the anniversaries of the issue date, in percent of par;
+``redemption_price`` is paid at maturity and includes the last coupon (Chinese prospectus wording
+"按面值的 110%（含最后一期利息）"), set ``redemption_includes_last_coupon=False`` otherwise. Exchange prices of
+Chinese convertibles are full prices (全价交易), so :attr:`Valuation.value` (dirty) is the number to compare
+with a quote; :attr:`Valuation.clean` is also given.
+
+Example:
+    >>> round(hull_tree_price(50, 2, 100, 0.75, 113, 0.30, 0.05, 0.01, 0.40, 3), 4)
+    106.9286
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from cnradar.errors import ConfigError, DataError, explain
+
+DAYS_PER_YEAR = 365.0
+TRADING_DAYS_PER_YEAR = 244.0
+
+VolConvention = Literal["hull", "diffusion"]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Textbook model
+# ----------------------------------------------------------------------------------------------------------
+def hull_tree_price(
+    S0: float,
+    conversion_ratio: float,
+    face: float,
+    maturity_years: float,
+    call_price: float | None,
+    sigma: float,
+    r: float,
+    default_intensity: float,
+    recovery: float,
+    steps: int,
+) -> float:
+    """Hull's default-intensity binomial tree for a zero-coupon convertible, callable at any time.
+
+    ``u = exp(√((σ² − λ)Δt))``, ``d = 1/u``, ``p_u = (e^{rΔt} − d e^{−λΔt})/(u − d)``,
+    ``p_d = (u e^{−λΔt} − e^{rΔt})/(u − d)``, ``p_def = 1 − e^{−λΔt}``; at maturity ``V = max(face, CR·S)``;
+    before, ``V = max(min(e^{−rΔt}(p_u V_u + p_d V_d + p_def·R·face), call), CR·S)`` — the issuer calls when
+    the bond is worth more than the call price and the holder may convert when called. ``call_price=None``
+    means not callable; ``conversion_ratio=0`` gives the straight risky zero.
+    Recovery is a fraction of ``face``. Golden: ``../shared/golden §3`` (106.9286).
+
+    >>> hull_tree_price(50, 2, 100, 0.75, None, 0.30, 0.05, 0.01, 0.40, 3) > 106.9286  # the call costs
+    True
+    """
+    _check_positive("S0", S0)
+    _check_positive("face", face)
+    _check_positive("maturity_years", maturity_years)
+    if steps < 1:
+        raise ConfigError(explain("invalid steps", "must be an integer ≥ 1", steps, "Pass steps=100 or more."))
+    if sigma * sigma <= default_intensity:
+        raise ConfigError(explain("invalid volatility for Hull's tree", "σ² must exceed the default intensity λ",
+                                  (sigma, default_intensity),
+                                  "Raise sigma or lower default_intensity, or use price(..., vol_convention="
+                                  "'diffusion')."))
+    dt_ = maturity_years / steps
+    u = math.exp(math.sqrt((sigma * sigma - default_intensity) * dt_))
+    d = 1.0 / u
+    surv = math.exp(-default_intensity * dt_)
+    grow = math.exp(r * dt_)
+    pu = (grow - d * surv) / (u - d)
+    pd_ = (u * surv - grow) / (u - d)
+    pdef = 1.0 - surv
+    disc = math.exp(-r * dt_)
+    j = np.arange(steps + 1)
+    S = S0 * u ** (2 * j - steps)
+    V = np.maximum(face, conversion_ratio * S)
+    call = np.inf if call_price is None else float(call_price)
+    for _ in range(steps):
+        S = S[:-1] * u
+        cont = disc * (pu * V[1:] + pd_ * V[:-1] + pdef * recovery * face)
+        V = np.maximum(np.minimum(cont, call), conversion_ratio * S)
+    return float(V[0])
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Terms (the contract) and market inputs
+# ----------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SoftCall:
+    """Issuer's soft call (有条件赎回/强赎): callable when close ≥ ``trigger`` × K on ``m`` of ``n`` days.
+
+    ``price`` is the clean call price per 100 par (Chinese bonds: par, plus accrued interest paid on top).
+    ``trigger=0`` is a hard call (callable whatever the stock). Active from the conversion start.
+    """
+
+    trigger: float = 1.30
+    m: int = 15
+    n: int = 30
+    price: float = 100.0
+
+
+@dataclass(frozen=True)
+class Put:
+    """Holder's put (有条件回售): putable when close ≤ ``trigger`` × K on ``m`` of ``n`` days, in the last
+    ``years`` years before maturity, at ``price`` per 100 par plus accrued interest. ``trigger=inf`` is an
+    unconditional (hard) put in that window."""
+
+    trigger: float = 0.70
+    m: int = 30
+    n: int = 30
+    price: float = 100.0
+    years: float = 2.0
+
+
+@dataclass(frozen=True)
+class Reset:
+    """Issuer's downward reset (下修): may lower K when close < ``trigger`` × K on ``m`` of ``n`` days.
+    The new K is floored at ``floor`` × the stock price at the reset (the rule's 20-day average proxy)."""
+
+    trigger: float = 0.85
+    m: int = 15
+    n: int = 30
+    floor: float = 1.0
+
+
+#: Market-standard clauses applied when a bond's own clauses are missing (issue 5); flagged on the bond.
+DEFAULT_CALL = SoftCall()
+DEFAULT_PUT = Put()
+DEFAULT_RESET = Reset()
+#: Market-standard step-up coupons (percent per year) for a 6-year bond whose schedule is missing.
+DEFAULT_COUPONS: tuple[float, ...] = (0.3, 0.5, 1.0, 1.5, 1.8, 2.0)
+
+
+@dataclass(frozen=True)
+class ConvertibleTerms:
+    """A convertible bond's contract terms (a frozen, validated spec; no market data).
+
+    ``conversion_price`` is the conversion price in force on the valuation date (resets and dividend
+    adjustments applied — build it from the effective-dated history). ``coupons`` are percent of par per
+    year, paid on the issue-date anniversaries. ``defaults_used`` names the fields that came from the
+    declared market-standard defaults (e.g. ``("call", "put", "reset")``), so every number computed from them
+    can be flagged. ``conversion_start`` defaults to issue + 6 months (the CSRC rule).
+    """
+
+    symbol: str
+    issue_date: dt.date
+    maturity_date: dt.date
+    conversion_price: float
+    coupons: tuple[float, ...] = ()
+    par: float = 100.0
+    redemption_price: float | None = None
+    redemption_includes_last_coupon: bool = True
+    conversion_start: dt.date | None = None
+    call: SoftCall | None = None
+    put: Put | None = None
+    reset: Reset | None = None
+    stock: str | None = None
+    defaults_used: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        issue = _as_date(self.issue_date, self.symbol, "issue_date")
+        maturity = _as_date(self.maturity_date, self.symbol, "maturity_date")
+        object.__setattr__(self, "issue_date", issue)
+        object.__setattr__(self, "maturity_date", maturity)
+        object.__setattr__(self, "coupons", tuple(float(c) for c in self.coupons))
+        if self.conversion_start is None:
+            object.__setattr__(self, "conversion_start", (pd.Timestamp(issue) + pd.DateOffset(months=6)).date())
+        else:
+            object.__setattr__(self, "conversion_start",
+                               _as_date(self.conversion_start, self.symbol, "conversion_start"))
+        if maturity <= issue:
+            raise DataError(explain(f"bad terms for {self.symbol}: maturity_date",
+                                    "must be after issue_date", f"{maturity} <= {issue}",
+                                    "Fix the bond's dates in convertible_terms."))
+        cp = self.conversion_price
+        if cp is None or not np.isfinite(cp) or cp <= 0:
+            raise DataError(explain(f"bad terms for {self.symbol}: conversion_price",
+                                    "must be a positive number", cp,
+                                    "Fill the conversion price (current, after resets) for this bond."))
+        if not np.isfinite(self.par) or self.par <= 0:
+            raise DataError(explain(f"bad terms for {self.symbol}: par", "must be positive", self.par,
+                                    "Use par = 100."))
+        if any((not np.isfinite(c)) or c < 0 for c in self.coupons):
+            raise DataError(explain(f"bad terms for {self.symbol}: coupons", "must be non-negative percents",
+                                    self.coupons, "Fix the coupon schedule."))
+        if self.redemption_price is not None and (not np.isfinite(self.redemption_price)
+                                                  or self.redemption_price <= 0):
+            raise DataError(explain(f"bad terms for {self.symbol}: redemption_price", "must be positive",
+                                    self.redemption_price, "Leave it blank to redeem at par plus last coupon."))
+        if self.call is not None:
+            c = self.call
+            if c.trigger != 0 and c.trigger < 1.0:
+                raise DataError(explain(f"bad terms for {self.symbol}: call_trigger",
+                                        "a soft-call trigger must be ≥ 1 (≥ the conversion price) or 0 for a "
+                                        "hard call", c.trigger, "Write the trigger as a ratio, e.g. 1.30."))
+            _check_m_of_n(self.symbol, "call", c.m, c.n)
+            if c.price <= 0:
+                raise DataError(explain(f"bad terms for {self.symbol}: call price", "must be positive",
+                                        c.price, "Use 100 (par, accrued interest added)."))
+        if self.put is not None:
+            p = self.put
+            if not (0 < p.trigger < 1.0 or p.trigger == math.inf):
+                raise DataError(explain(f"bad terms for {self.symbol}: put_trigger",
+                                        "must lie in (0, 1) (below the conversion price), or be inf for an "
+                                        "unconditional put", p.trigger, "Write the trigger as a ratio, e.g. 0.70."))
+            _check_m_of_n(self.symbol, "put", p.m, p.n)
+        if self.reset is not None:
+            if not 0 < self.reset.trigger < 1.0:
+                raise DataError(explain(f"bad terms for {self.symbol}: reset_trigger",
+                                        "must lie in (0, 1)", self.reset.trigger, "Write e.g. 0.85."))
+            _check_m_of_n(self.symbol, "reset", self.reset.m, self.reset.n)
+
+    @property
+    def conversion_ratio(self) -> float:
+        """Shares received per bond: ``par / conversion_price``."""
+        return self.par / self.conversion_price
+
+    def with_conversion_price(self, conversion_price: float) -> ConvertibleTerms:
+        """The same bond with another conversion price in force (after a reset or dividend adjustment)."""
+        return replace(self, conversion_price=float(conversion_price))
+
+    def cash_flows(self) -> pd.DataFrame:
+        """Scheduled payments per bond of face ``par``: coupon dates (anniversaries) and the redemption.
+
+        The last row pays ``redemption_price`` (which includes the last coupon unless
+        ``redemption_includes_last_coupon`` is False); without a redemption price, par plus the last coupon.
+        """
+        n_years = _coupon_years(self.issue_date, self.maturity_date)
+        coupons = list(self.coupons[:n_years]) + [0.0] * max(0, n_years - len(self.coupons))
+        dates = [_anniversary(self.issue_date, k) for k in range(1, n_years + 1)]
+        if not dates or dates[-1] != self.maturity_date:
+            dates = [*dates[:-1], self.maturity_date] if dates else [self.maturity_date]
+        amounts = [c * self.par / 100.0 for c in coupons]
+        if not amounts:
+            amounts = [0.0]
+        last_coupon = amounts[-1]
+        if self.redemption_price is None:
+            amounts[-1] = self.par + last_coupon
+        elif self.redemption_includes_last_coupon:
+            amounts[-1] = self.redemption_price * self.par / 100.0
+        else:
+            amounts[-1] = self.redemption_price * self.par / 100.0 + last_coupon
+        starts = [self.issue_date, *dates[:-1]]
+        return pd.DataFrame({"start": pd.to_datetime(starts), "date": pd.to_datetime(dates),
+                             "coupon": [c * self.par / 100.0 for c in coupons] if coupons else [0.0],
+                             "amount": amounts})
+
+
+@dataclass(frozen=True)
+class MarketInputs:
+    """Market data for one bond on one date (engines take terms + market; QuantLib's split).
+
+    ``rate`` is the continuously compounded risk-free rate for the bond's life (from the CGB curve),
+    ``credit_spread`` the issuer's spread over CGB (from the rating table), ``recovery`` a fraction of par,
+    ``dividend_yield`` continuous; ``sigma`` the stock's annualised volatility.
+    """
+
+    valuation_date: dt.date
+    stock_price: float
+    sigma: float
+    rate: float
+    credit_spread: float = 0.0
+    recovery: float = 0.4
+    dividend_yield: float = 0.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "valuation_date", _as_date(self.valuation_date, "market", "valuation_date"))
+        if not np.isfinite(self.sigma) or self.sigma <= 0:
+            raise DataError(explain("bad market input: sigma", "volatility must be positive and finite",
+                                    self.sigma, "Check the volatility estimator's inputs (stock prices)."))
+        if not np.isfinite(self.stock_price) or self.stock_price <= 0:
+            raise DataError(explain("bad market input: stock_price", "must be positive", self.stock_price,
+                                    "Check the underlying stock's close."))
+        if not 0 <= self.recovery < 1:
+            raise DataError(explain("bad market input: recovery", "must lie in [0, 1)", self.recovery,
+                                    "Use e.g. 0.4."))
+        if not np.isfinite(self.credit_spread) or self.credit_spread < 0:
+            raise DataError(explain("bad market input: credit_spread", "must be ≥ 0", self.credit_spread,
+                                    "Spreads are decimals, e.g. 0.015 for 150 bp."))
+
+    @property
+    def default_intensity(self) -> float:
+        """``λ = spread / (1 − R)``: the hazard rate whose expected loss rate equals the credit spread."""
+        return self.credit_spread / (1.0 - self.recovery)
+
+
+@dataclass(frozen=True)
+class Valuation:
+    """An engine's result for one bond (per bond of face ``par``)."""
+
+    symbol: str
+    value: float
+    accrued: float
+    conversion_value: float
+    bond_floor: float
+    engine: str
+    defaults_used: tuple[str, ...] = ()
+    std_error: float | None = None
+    details: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def clean(self) -> float:
+        return self.value - self.accrued
+
+    def deviation(self, price: float) -> float:
+        """``price / value − 1`` (seeds/timing-radar.txt §6.2 定价偏离度)."""
+        return price / self.value - 1.0
+
+    @property
+    def conversion_premium(self) -> float:
+        """Model value over conversion value − 1."""
+        return self.value / self.conversion_value - 1.0
+
+    @property
+    def bond_floor_premium(self) -> float:
+        """Model value over the (risky, straight) bond floor − 1."""
+        return self.value / self.bond_floor - 1.0
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Engines
+# ----------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LatticeEngine:
+    """Hull default-intensity binomial lattice with node-checked soft call and put; vectorised across bonds.
+
+    Every bond gets ``steps`` steps over its own remaining life (Δt differs per bond, the grid shape is
+    shared), so a whole cross-section is priced by one backward induction on ``(n_bonds, steps + 1)``
+    arrays. Coupons, call/put windows and accrued interest are placed on the nearest step.
+
+    ``smooth_triggers``: a node-checked trigger makes the value oscillate with the step count (the trigger
+    falls between nodes differently at each N — ±0.2 per 100 par at 1,000 steps). With smoothing, the node
+    applies the call (put) to the share ``w = clip(ln(S/L)/(2 ln u) + ½, 0, 1)`` of its log-cell above
+    (below) the trigger L: ``V ← V + w (V_called − V)`` — the barrier's position enters continuously.
+    ``False`` gives the textbook all-or-nothing node test (QuantLib's).
+    """
+
+    steps: int = 200
+    vol_convention: VolConvention = "diffusion"
+    smooth_triggers: bool = True
+    name: str = "lattice"
+
+
+@dataclass(frozen=True)
+class MonteCarloEngine:
+    """Least-squares Monte Carlo (Longstaff–Schwartz) on daily trading steps with the m-of-n soft call and
+    put counted along each path, optional issuer reset, jump-to-default at intensity λ.
+
+    Holder: converts or puts when the immediate value beats the regressed continuation (basis 1, x, x², x³,
+    c, c·x with x = S/K, c = trigger-count share). Issuer: calls at the first day the m-of-n call condition
+    holds (holder receives max(call price + accrued, CR·S)); with ``model_reset`` resets K to
+    ``max(floor × S, 0)`` the first time the reset condition holds (an issuer that always resets — an upper
+    bound on the reset's value). Antithetic normals; ``std_error`` reported.
+    """
+
+    paths: int = 20_000
+    seed: int = 7
+    steps_per_year: float = TRADING_DAYS_PER_YEAR
+    model_reset: bool = False
+    name: str = "mc"
+
+
+Engine = LatticeEngine | MonteCarloEngine
+
+
+def price(terms: ConvertibleTerms, market: MarketInputs,
+          engine: Engine | Literal["lattice", "mc"] = "lattice") -> Valuation:
+    """Price one convertible with an engine (``"lattice"``, ``"mc"`` or an engine object).
+
+    Returns a :class:`Valuation` with the dirty model value, accrued interest, conversion value, the risky
+    straight-bond floor, and ``defaults_used`` carried from the terms. See the module docstring for the
+    model; ``seeds/timing-radar.txt §6.2``.
+    """
+    eng = _resolve_engine(engine)
+    if isinstance(eng, LatticeEngine):
+        frame = price_lattice([terms], [market], eng)
+        row = frame.iloc[0]
+        return Valuation(symbol=terms.symbol, value=float(row["value"]), accrued=float(row["accrued"]),
+                         conversion_value=float(row["conversion_value"]), bond_floor=float(row["bond_floor"]),
+                         engine=eng.name, defaults_used=terms.defaults_used)
+    return _price_mc(terms, market, eng)
+
+
+def _resolve_engine(engine: Engine | str) -> Engine:
+    if isinstance(engine, LatticeEngine | MonteCarloEngine):
+        return engine
+    if engine == "lattice":
+        return LatticeEngine()
+    if engine == "mc":
+        return MonteCarloEngine()
+    raise ConfigError(explain("unknown convertible engine", "must be 'lattice', 'mc' or an engine object",
+                              engine, "Pass engine='lattice'."))
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Lattice: schedule building (per bond, small) and the vectorised kernel
+# ----------------------------------------------------------------------------------------------------------
+@dataclass
+class _Grid:
+    """Per-bond inputs of the kernel on a shared (B, N+1) grid."""
+
+    S0: np.ndarray
+    cr: np.ndarray
+    K: np.ndarray
+    T: np.ndarray
+    r: np.ndarray
+    q: np.ndarray
+    sigma: np.ndarray
+    lam: np.ndarray
+    recovery_cash: np.ndarray
+    cash: np.ndarray          # (B, N+1) payments at step i (coupons; redemption at N)
+    accrued: np.ndarray       # (B, N+1)
+    conv_ok: np.ndarray       # (B, N+1) bool
+    call_ok: np.ndarray       # (B, N+1) bool
+    call_level: np.ndarray    # (B,) stock level at/above which the call is active (0 = hard call)
+    call_cash: np.ndarray     # (B, N+1) call price + accrued
+    put_ok: np.ndarray        # (B, N+1) bool
+    put_level: np.ndarray     # (B,)
+    put_cash: np.ndarray      # (B, N+1)
+
+
+def _build_grid(terms: list[ConvertibleTerms], markets: list[MarketInputs], steps: int,
+                *, with_options: bool = True) -> _Grid:
+    B, N = len(terms), steps
+    S0 = np.empty(B)
+    K = np.empty(B)
+    par = np.empty(B)
+    T = np.empty(B)
+    r = np.empty(B)
+    q = np.empty(B)
+    sig = np.empty(B)
+    lam = np.empty(B)
+    rec = np.empty(B)
+    cash = np.zeros((B, N + 1))
+    accrued = np.zeros((B, N + 1))
+    conv_ok = np.zeros((B, N + 1), dtype=bool)
+    call_ok = np.zeros((B, N + 1), dtype=bool)
+    put_ok = np.zeros((B, N + 1), dtype=bool)
+    call_level = np.full(B, np.inf)
+    put_level = np.zeros(B)
+    call_price = np.zeros(B)
+    put_price = np.zeros(B)
+    tgrid_unit = np.linspace(0.0, 1.0, N + 1)
+    for b, (t, m) in enumerate(zip(terms, markets, strict=True)):
+        v = m.valuation_date
+        if v >= t.maturity_date:
+            raise DataError(explain(f"cannot price {t.symbol}", "the valuation date must be before maturity",
+                                    f"{v} >= {t.maturity_date}", "Drop matured bonds before pricing."))
+        Tb = (t.maturity_date - v).days / DAYS_PER_YEAR
+        S0[b], K[b], par[b], T[b] = m.stock_price, t.conversion_price, t.par, Tb
+        r[b], q[b], sig[b], lam[b] = m.rate, m.dividend_yield, m.sigma, m.default_intensity
+        rec[b] = m.recovery * t.par
+        times = tgrid_unit * Tb
+        cf = t.cash_flows()
+        pay_t = (cf["date"].dt.date.map(lambda d, v=v: (d - v).days).to_numpy(float)) / DAYS_PER_YEAR
+        start_t = (cf["start"].dt.date.map(lambda d, v=v: (d - v).days).to_numpy(float)) / DAYS_PER_YEAR
+        live = pay_t > 0
+        idx = np.clip(np.rint(pay_t[live] / Tb * N).astype(int), 1, N)
+        idx[-1] = N  # the redemption sits on the last step
+        np.add.at(cash[b], idx, cf["amount"].to_numpy(float)[live])
+        # accrued interest at each step: coupon × (t − period start) / period length, within the live period
+        k = np.searchsorted(pay_t, times, side="left").clip(0, len(pay_t) - 1)
+        period_len = np.maximum(pay_t[k] - start_t[k], 1e-12)
+        accrued[b] = cf["coupon"].to_numpy(float)[k] * np.clip((times - start_t[k]) / period_len, 0.0, 1.0)
+        if with_options:
+            conv_start = (t.conversion_start - v).days / DAYS_PER_YEAR
+            conv_ok[b] = times >= conv_start - 1e-12
+            if t.call is not None:
+                call_ok[b] = conv_ok[b].copy()
+                call_ok[b, N] = False
+                call_level[b] = t.call.trigger * t.conversion_price
+                call_price[b] = t.call.price * t.par / 100.0
+            if t.put is not None:
+                put_ok[b] = times >= Tb - t.put.years - 1e-12
+                put_ok[b, N] = False
+                put_level[b] = t.put.trigger * t.conversion_price
+                put_price[b] = t.put.price * t.par / 100.0
+    cr = np.where(with_options, par / K, 0.0)
+    return _Grid(S0=S0, cr=cr, K=K, T=T, r=r, q=q, sigma=sig, lam=lam, recovery_cash=rec, cash=cash,
+                 accrued=accrued, conv_ok=conv_ok, call_ok=call_ok, call_level=call_level,
+                 call_cash=call_price[:, None] + accrued, put_ok=put_ok, put_level=put_level,
+                 put_cash=put_price[:, None] + accrued)
+
+
+def _lattice_kernel(g: _Grid, steps: int, vol_convention: VolConvention, smooth: bool = True) -> np.ndarray:
+    """Backward induction on (B, i+1) arrays; returns the root value per bond (dirty)."""
+    N = steps
+    dt_ = g.T / N
+    if vol_convention == "hull":
+        var = g.sigma ** 2 - g.lam
+        if np.any(var <= 0):
+            raise ConfigError(explain("invalid volatility for Hull's convention", "σ² must exceed λ",
+                                      float(np.min(var)), "Use vol_convention='diffusion'."))
+        lnu = np.sqrt(var * dt_)
+    else:
+        lnu = g.sigma * np.sqrt(dt_)
+    u = np.exp(lnu)
+    d = 1.0 / u
+    surv = np.exp(-g.lam * dt_)
+    grow = np.exp((g.r - g.q) * dt_)
+    pu = (grow - d * surv) / (u - d)
+    pd_ = (u * surv - grow) / (u - d)
+    if np.any(pu < 0) or np.any(pd_ < 0):
+        bad = int(np.argmin(np.minimum(pu, pd_)))
+        raise ConfigError(explain("lattice probabilities out of [0, 1]",
+                                  "need d·e^{-λΔt} < e^{(r-q)Δt} < u·e^{-λΔt}",
+                                  (float(pu[bad]), float(pd_[bad])), "Increase steps."))
+    disc = np.exp(-g.r * dt_)
+    a_u = (disc * pu)[:, None]
+    a_d = (disc * pd_)[:, None]
+    a_def = (disc * (1.0 - surv) * g.recovery_cash)[:, None]
+    cr = g.cr[:, None]
+    call_level = g.call_level[:, None]
+    put_level = g.put_level[:, None]
+    j = np.arange(N + 1)
+    S = g.S0[:, None] * np.exp((2 * j - N)[None, :] * lnu[:, None])
+    V = g.cash[:, N:N + 1] + np.zeros_like(S)
+    V = np.where(g.conv_ok[:, N:N + 1], np.maximum(V, cr * S), V)
+    u_col = u[:, None]
+    lnu2 = 2.0 * lnu[:, None]
+    any_call = bool(g.call_ok.any())
+    any_put = bool(g.put_ok.any())
+    for i in range(N - 1, -1, -1):
+        S = S[:, :-1] * u_col
+        V = a_u * V[:, 1:] + a_d * V[:, :-1] + a_def
+        V += g.cash[:, i:i + 1]
+        conv = cr * S
+        if any_call:
+            capped = np.minimum(V, np.maximum(g.call_cash[:, i:i + 1], conv))
+            if smooth:
+                # share of the node's log-cell [lnS − ln u, lnS + ln u] above the trigger: the barrier's
+                # position between nodes enters linearly instead of jumping from node to node
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    w = np.clip((np.log(S / call_level) / lnu2 + 0.5), 0.0, 1.0)
+                w = np.where(call_level == 0, 1.0, np.nan_to_num(w)) * g.call_ok[:, i:i + 1]
+                V = V + w * (capped - V)
+            else:
+                V = np.where(g.call_ok[:, i:i + 1] & (S >= call_level), capped, V)
+        if any_put:
+            floored = np.maximum(V, g.put_cash[:, i:i + 1])
+            if smooth:
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    w = np.clip((np.log(put_level / S) / lnu2 + 0.5), 0.0, 1.0)
+                w = np.where(np.isinf(put_level), 1.0, np.nan_to_num(w)) * g.put_ok[:, i:i + 1]
+                V = V + w * (floored - V)
+            else:
+                V = np.where(g.put_ok[:, i:i + 1] & (S <= put_level), floored, V)
+        V = np.where(g.conv_ok[:, i:i + 1], np.maximum(V, conv), V)
+    return V[:, 0]
+
+
+def straight_bond_value(terms: list[ConvertibleTerms], markets: list[MarketInputs], steps: int) -> np.ndarray:
+    """Risky straight-bond value (the bond floor) on the lattice's time grid, without a stock dimension:
+    ``B_i = e^{−rΔt}(e^{−λΔt} B_{i+1} + (1 − e^{−λΔt}) R·par) + cash_i`` — Hull's tree with CR = 0."""
+    g = _build_grid(terms, markets, steps, with_options=False)
+    dt_ = g.T / steps
+    disc = np.exp(-g.r * dt_)
+    surv = np.exp(-g.lam * dt_)
+    V = g.cash[:, steps].copy()
+    for i in range(steps - 1, -1, -1):
+        V = disc * (surv * V + (1.0 - surv) * g.recovery_cash) + g.cash[:, i]
+    return V
+
+
+def price_lattice(terms: list[ConvertibleTerms], markets: list[MarketInputs],
+                  engine: LatticeEngine | None = None) -> pd.DataFrame:
+    """Price many bonds at once with the lattice (one vectorised backward induction).
+
+    Returns one row per bond: symbol, value (dirty), accrued, clean, conversion_value (``CR·S``),
+    bond_floor (risky straight bond, :func:`straight_bond_value`), defaults_used (comma-joined).
+    """
+    eng = engine or LatticeEngine()
+    if len(terms) != len(markets):
+        raise ConfigError(explain("terms and markets differ in length", "need one market per bond",
+                                  (len(terms), len(markets)), "Pass aligned lists."))
+    if not terms:
+        return pd.DataFrame(columns=["symbol", "value", "accrued", "clean", "conversion_value", "bond_floor",
+                                     "defaults_used"])
+    g = _build_grid(terms, markets, eng.steps)
+    value = _lattice_kernel(g, eng.steps, eng.vol_convention, eng.smooth_triggers)
+    floor = straight_bond_value(terms, markets, eng.steps)
+    return pd.DataFrame({
+        "symbol": [t.symbol for t in terms],
+        "value": value,
+        "accrued": g.accrued[:, 0],
+        "clean": value - g.accrued[:, 0],
+        "conversion_value": g.cr * g.S0,
+        "bond_floor": floor,
+        "defaults_used": [",".join(t.defaults_used) for t in terms],
+    })
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Monte Carlo (least squares) engine
+# ----------------------------------------------------------------------------------------------------------
+def _rolling_count(flags: np.ndarray, n: int) -> np.ndarray:
+    """Count of True in the trailing window of ``n`` steps (inclusive), along axis 1. flags: (P, T)."""
+    c = np.cumsum(flags, axis=1, dtype=np.int32)
+    out = c.copy()
+    out[:, n:] -= c[:, :-n]
+    return out
+
+
+def _lsm_continuation(V: np.ndarray, x: np.ndarray, c: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Regressed continuation value on ``mask`` paths (basis 1, x, x², x³, c, c·x); +inf elsewhere."""
+    cont = np.full(V.shape, np.inf)
+    if mask.sum() <= 12:
+        return cont
+    xs, cs = x[mask], c[mask]
+    X = np.column_stack([np.ones(xs.size), xs, xs * xs, xs ** 3, cs, cs * xs])
+    beta, *_ = np.linalg.lstsq(X, V[mask], rcond=None)
+    cont[mask] = X @ beta
+    return cont
+
+
+def _price_mc(terms: ConvertibleTerms, market: MarketInputs, eng: MonteCarloEngine) -> Valuation:
+    v = market.valuation_date
+    if v >= terms.maturity_date:
+        raise DataError(explain(f"cannot price {terms.symbol}", "the valuation date must be before maturity",
+                                f"{v} >= {terms.maturity_date}", "Drop matured bonds before pricing."))
+    T = (terms.maturity_date - v).days / DAYS_PER_YEAR
+    n_steps = max(int(math.ceil(T * eng.steps_per_year)), 1)
+    dt_ = T / n_steps
+    times = np.arange(n_steps + 1) * dt_
+    half = eng.paths // 2
+    P = 2 * half
+    rng = np.random.default_rng(eng.seed)
+    z = rng.standard_normal((half, n_steps))
+    z = np.concatenate([z, -z])
+    lam, r, q, sig = market.default_intensity, market.rate, market.dividend_yield, market.sigma
+    # surviving stock grows at r − q + λ so that E[S] (defaulted paths at 0) grows at r − q
+    incr = (r - q + lam - 0.5 * sig * sig) * dt_ + sig * math.sqrt(dt_) * z
+    logS = np.concatenate([np.zeros((P, 1)), np.cumsum(incr, axis=1)], axis=1)
+    S = market.stock_price * np.exp(logS)
+    # default step: first step whose interval contains τ ~ Exp(λ); beyond maturity → n_steps + 1
+    if lam > 0:
+        tau = rng.exponential(1.0 / lam, size=P)
+        def_step = np.ceil(tau / dt_).astype(np.int64)
+    else:
+        def_step = np.full(P, n_steps + 10, dtype=np.int64)
+
+    # schedules on the daily grid (same placement rules as the lattice)
+    cf = terms.cash_flows()
+    pay_t = cf["date"].dt.date.map(lambda d: (d - v).days).to_numpy(float) / DAYS_PER_YEAR
+    start_t = cf["start"].dt.date.map(lambda d: (d - v).days).to_numpy(float) / DAYS_PER_YEAR
+    cash = np.zeros(n_steps + 1)
+    live = pay_t > 0
+    idx = np.clip(np.rint(pay_t[live] / dt_).astype(int), 1, n_steps)
+    idx[-1] = n_steps
+    np.add.at(cash, idx, cf["amount"].to_numpy(float)[live])
+    k = np.searchsorted(pay_t, times, side="left").clip(0, len(pay_t) - 1)
+    accrued = cf["coupon"].to_numpy(float)[k] * np.clip(
+        (times - start_t[k]) / np.maximum(pay_t[k] - start_t[k], 1e-12), 0.0, 1.0)
+    conv_ok = times >= (terms.conversion_start - v).days / DAYS_PER_YEAR - 1e-12
+
+    K = np.full((P, n_steps + 1), terms.conversion_price)
+    if eng.model_reset and terms.reset is not None:
+        rs = terms.reset
+        below = S < rs.trigger * K
+        cnt = _rolling_count(below, rs.n)
+        hit = (cnt >= rs.m) & conv_ok[None, :]
+        first = np.where(hit.any(axis=1), hit.argmax(axis=1), n_steps + 1)
+        new_k = np.maximum(rs.floor * S[np.arange(P), np.minimum(first, n_steps)], 1e-12)
+        after = np.arange(n_steps + 1)[None, :] >= first[:, None]
+        K = np.where(after, np.minimum(K, new_k[:, None]), K)
+    cr = terms.par / K
+    conv = cr * S
+
+    called = np.zeros((P, n_steps + 1), dtype=bool)
+    call_cnt = np.zeros((P, n_steps + 1))
+    if terms.call is not None:
+        c = terms.call
+        flag = S >= c.trigger * K
+        cnt = _rolling_count(flag, c.n)
+        call_cnt = cnt / c.n
+        called = (cnt >= c.m) & conv_ok[None, :] & (c.trigger > 0)
+        called[:, n_steps] = False
+    putable = np.zeros((P, n_steps + 1), dtype=bool)
+    put_cnt = np.zeros((P, n_steps + 1))
+    if terms.put is not None:
+        p = terms.put
+        flag = S <= p.trigger * K
+        cnt = _rolling_count(flag, p.n)
+        put_cnt = cnt / p.n
+        putable = (cnt >= p.m) & (times >= T - p.years - 1e-12)[None, :]
+        putable[:, n_steps] = False
+    call_cash = (terms.call.price * terms.par / 100.0 if terms.call else 0.0) + accrued
+    put_cash = (terms.put.price * terms.par / 100.0 if terms.put else 0.0) + accrued
+    rec = market.recovery * terms.par
+    disc = math.exp(-r * dt_)
+
+    alive_end = def_step > n_steps
+    V = np.where(alive_end, np.maximum(cash[n_steps], np.where(conv_ok[n_steps], conv[:, n_steps], 0.0)), 0.0)
+    V = np.where(def_step == n_steps, rec, V)
+    for i in range(n_steps - 1, -1, -1):
+        V = V * disc
+        alive = def_step > i
+        V = np.where(def_step == i, rec, V)  # default in (t_{i-1}, t_i]: recovery paid at t_i
+        V = np.where(alive, V + cash[i], V)
+        if i == 0:
+            break
+        hard_call = terms.call is not None and terms.call.trigger == 0 and conv_ok[i]
+        if conv_ok[i] or hard_call or putable[:, i].any():
+            conv_i = np.where(conv_ok[i], conv[:, i], 0.0)
+            x_all = S[:, i] / K[:, i]
+            c_all = call_cnt[:, i] - put_cnt[:, i]
+            # conversion: regress on paths in the money (CR·S above 90 % of par), the usual LSM restriction
+            cont_conv = _lsm_continuation(V, x_all, c_all, alive & (conv_i > 0.9 * terms.par))
+            cont_all = _lsm_continuation(V, x_all, c_all, alive) if (hard_call or putable[:, i].any()) \
+                else cont_conv
+            issuer_calls = called[:, i] | (hard_call & (cont_all > np.maximum(call_cash[i], conv_i)))
+            converts = conv_ok[i] & (conv_i > cont_conv)
+            puts = putable[:, i] & (put_cash[i] > np.maximum(cont_all, conv_i))
+            V = np.where(alive & puts & ~issuer_calls, put_cash[i], V)
+            V = np.where(alive & converts & ~issuer_calls, conv_i, V)
+            V = np.where(alive & issuer_calls, np.maximum(call_cash[i], conv_i), V)
+        else:
+            V = np.where(alive & called[:, i], np.maximum(call_cash[i], conv[:, i]), V)
+    # t = 0: conversion now if allowed
+    value_paths = V
+    value = float(value_paths.mean())
+    pair = 0.5 * (value_paths[:half] + value_paths[half:])
+    se = float(pair.std(ddof=1) / math.sqrt(half))
+    cv0 = terms.par / terms.conversion_price * market.stock_price
+    if conv_ok[0]:
+        value = max(value, cv0)
+    floor = straight_bond_value([terms], [market], max(n_steps, 50))[0]
+    return Valuation(symbol=terms.symbol, value=value, accrued=float(accrued[0]), conversion_value=cv0,
+                     bond_floor=float(floor), engine=eng.name, defaults_used=terms.defaults_used,
+                     std_error=se, details={"steps": float(n_steps), "paths": float(P)})
+
+
+# ----------------------------------------------------------------------------------------------------------
+# helpers
+# ----------------------------------------------------------------------------------------------------------
+def _check_positive(name: str, value: float) -> None:
+    if not np.isfinite(value) or value <= 0:
+        raise ConfigError(explain(f"invalid {name}", "must be positive and finite", value, f"Pass a positive {name}."))
+
+
+def _check_m_of_n(symbol: str, clause: str, m: int, n: int) -> None:
+    if not (1 <= m <= n):
+        raise DataError(explain(f"bad terms for {symbol}: {clause}_m/{clause}_n", "need 1 ≤ m ≤ n", (m, n),
+                                "Write the clause as m of n trading days, e.g. 15 of 30."))
+
+
+def _as_date(value: object, symbol: str, name: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        ts = pd.Timestamp(value)  # type: ignore[arg-type]
+    except (ValueError, TypeError) as exc:
+        raise DataError(explain(f"bad terms for {symbol}: {name}", "must be a date", value,
+                                "Use ISO dates.")) from exc
+    if pd.isna(ts):
+        raise DataError(explain(f"bad terms for {symbol}: {name}", "must be a date", value, "Fill the date."))
+    return ts.date()
+
+
+def _anniversary(issue: dt.date, k: int) -> dt.date:
+    return (pd.Timestamp(issue) + pd.DateOffset(years=k)).date()
+
+
+def _coupon_years(issue: dt.date, maturity: dt.date) -> int:
+    """Number of coupon periods: anniversaries up to maturity (a stub within 30 days counts as the last)."""
+    n = 0
+    while _anniversary(issue, n + 1) <= maturity + dt.timedelta(days=30):
+        n += 1
+    return max(n, 1)
