@@ -2,8 +2,10 @@
 
 The trading days are the Shanghai Stock Exchange's (exchange_calendars ``XSHG``, which carries the official
 holiday tables offline). It was checked against every CSI 300 bar in ``shared/data/real`` (2005-01-04 ..
-2026-09-02): identical, no missing and no extra session. The calendar covers 2005-01-04 .. 2026-12-31, the
-years whose holidays exchange_calendars records; a date outside raises :class:`~cnradar.errors.ConfigError`.
+2026-09-02): identical, no missing and no extra session. Official sessions cover 2005-01-04 .. 2026-12-31
+(the years whose holidays exchange_calendars records). Contracts listed in late 2026 expire in 2027, so the
+calendar continues to 2028-12-31 with *provisional* sessions (weekdays less the fixed-date holidays;
+:func:`is_provisional` tells); a date outside raises :class:`~cnradar.errors.ConfigError`.
 
 Expiry rules (CFFEX index futures contract specs; SSE ETF option contract specs):
 
@@ -31,14 +33,17 @@ from cnradar.errors import ConfigError, DataError, explain
 DateLike = str | dt.date | pd.Timestamp | np.datetime64
 
 CALENDAR_START = "2005-01-04"
-CALENDAR_END = "2026-12-31"  # XSHG holidays are recorded to 2026
+#: Last day of the official holiday tables (exchange_calendars records XSHG holidays to 2026).
+OFFICIAL_END = "2026-12-31"
+#: Sessions after OFFICIAL_END are provisional (weekdays less the fixed-date holidays) up to this day.
+CALENDAR_END = "2028-12-31"
 
 #: CFFEX products: contract multiplier (CNY per index point) and first listing day.
 CFFEX_PRODUCTS: dict[str, dict[str, object]] = {
-    "IF": {"multiplier": 300, "index": "000300.SH", "launch": "2010-04-16"},
-    "IH": {"multiplier": 300, "index": "000016.SH", "launch": "2015-04-16"},
-    "IC": {"multiplier": 200, "index": "000905.SH", "launch": "2015-04-16"},
-    "IM": {"multiplier": 200, "index": "000852.SH", "launch": "2022-07-22"},
+    "IF": {"multiplier": 300, "index": "000300.SH", "launch": "2010-04-16", "first_month": (2010, 5)},
+    "IH": {"multiplier": 300, "index": "000016.SH", "launch": "2015-04-16", "first_month": (2015, 5)},
+    "IC": {"multiplier": 200, "index": "000905.SH", "launch": "2015-04-16", "first_month": (2015, 5)},
+    "IM": {"multiplier": 200, "index": "000852.SH", "launch": "2022-07-22", "first_month": (2022, 8)},
 }
 
 _SYMBOL = re.compile(r"^(?P<product>[A-Z]{1,2})(?P<yy>\d{2})(?P<mm>\d{2})(?:\.CFE)?$")
@@ -46,8 +51,19 @@ _SYMBOL = re.compile(r"^(?P<product>[A-Z]{1,2})(?P<yy>\d{2})(?P<mm>\d{2})(?:\.CF
 
 @lru_cache(maxsize=1)
 def _sessions_array() -> np.ndarray:
-    cal = xcals.get_calendar("XSHG", start=CALENDAR_START, end=CALENDAR_END)
-    return cal.sessions.values.astype("datetime64[D]")
+    cal = xcals.get_calendar("XSHG", start=CALENDAR_START, end=OFFICIAL_END)
+    official = cal.sessions.values.astype("datetime64[D]")
+    weekdays = pd.bdate_range(pd.Timestamp(OFFICIAL_END) + pd.Timedelta(days=1), CALENDAR_END)
+    fixed = (((weekdays.month == 1) & (weekdays.day == 1)) | ((weekdays.month == 5) & (weekdays.day <= 5))
+             | ((weekdays.month == 10) & (weekdays.day <= 7)))
+    provisional = weekdays[~fixed].values.astype("datetime64[D]")
+    return np.concatenate([official, provisional])
+
+
+def is_provisional(day: DateLike) -> bool:
+    """True when ``day`` lies after the official holiday tables: its sessions are an estimate (weekdays less
+    New Year, Labour Day and National Day; the lunar holidays are unknown until the exchange publishes them)."""
+    return bool(_day(day) > np.datetime64(OFFICIAL_END))
 
 
 def _day(value: DateLike) -> np.datetime64:
@@ -192,7 +208,9 @@ def listed_cffex_contracts(product: str, day: DateLike) -> list[str]:
 
     The current month is the first month whose last trading day is on or after ``day`` (so on an expiry day
     the expiring contract is still listed, and the new contracts appear the next trading day, as CFFEX lists
-    them). Quarter months are March, June, September and December.
+    them). Quarter months are March, June, September and December. At a product's launch no contract before its
+    first listed month exists (IC/IH launched 2015-04-16 with 1505, 1506, 1509, 1512: the April contract,
+    expiring the next day, was never listed), so the list continues with the next quarter month instead.
     """
     product = product.upper()
     if product not in CFFEX_PRODUCTS:
@@ -205,12 +223,12 @@ def listed_cffex_contracts(product: str, day: DateLike) -> list[str]:
     y, m = d.year, d.month
     if cffex_last_trading_day(product, y, m) < d:
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    months = [(y, m)]
+    first = CFFEX_PRODUCTS[product]["first_month"]
     ny, nm = (y + 1, 1) if m == 12 else (y, m + 1)
-    months.append((ny, nm))
+    months = [ym for ym in ((y, m), (ny, nm)) if ym >= first]
     qy, qm = ny, nm
     while len(months) < 4:
         qy, qm = (qy + 1, 1) if qm == 12 else (qy, qm + 1)
-        if qm % 3 == 0:
+        if qm % 3 == 0 and (qy, qm) >= first:
             months.append((qy, qm))
     return [contract_code(product, yy, mm) for yy, mm in months]

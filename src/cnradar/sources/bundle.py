@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,7 +109,11 @@ def _table_files(root: Path, spec: TableSpec) -> list[Path]:
 
 
 def _read_raw(path: Path) -> pd.DataFrame:
-    """Read a file as text columns (blank = NA); ``_line`` is the 1-based line (CSV) or row (Parquet)."""
+    """Read a file as text columns (blank = NA); ``_line`` is the 1-based line (CSV) or row (Parquet).
+
+    A CSV row with more fields than the header (e.g. an unquoted thousands separator) is a structural error,
+    raised at once with the parser's line number.
+    """
     if path.suffix == ".parquet":
         df = pd.read_parquet(path)
         for c in df.columns:
@@ -117,7 +122,15 @@ def _read_raw(path: Path) -> pd.DataFrame:
         df = df.astype(object).where(df.notna(), None).astype("string")
         df["_line"] = np.arange(1, len(df) + 1)
     else:
-        df = pd.read_csv(path, dtype="string", keep_default_na=False, na_values=[""], encoding="utf-8")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                df = pd.read_csv(path, dtype="string", keep_default_na=False, na_values=[""], encoding="utf-8",
+                                 index_col=False)
+        except (pd.errors.ParserError, pd.errors.ParserWarning, UnicodeDecodeError) as exc:
+            raise BundleError(explain(f"{path}: unreadable CSV", "UTF-8, one field per header column",
+                                      str(exc).replace("Error tokenizing data. C error: ", ""),
+                                      "Quote fields that contain commas; write numbers without separators.")) from exc
         df["_line"] = np.arange(2, len(df) + 2)
     df["_file"] = str(path)
     return df
@@ -443,7 +456,8 @@ def import_bundle(store: Store, path: str | os.PathLike[str] | Bundle, *,
     bundle = path if isinstance(path, Bundle) else read_bundle(path, store=store)
     steps = [(n, TABLES[n].key, df) for n, df in bundle.tables.items()]
     steps += [(f"extra_{n}", ("symbol", "date"), df) for n, df in bundle.extras.items()]
-    pause = float(os.environ.get("CNRADAR_TEST_PAUSE_IN_INGEST", "0") or 0)  # crash-safety tests only
+    # Crash-safety tests pause here, mid-transaction, and kill the process (tests/store/test_ingest.py).
+    pause = float(os.environ.get("CNRADAR_TEST_PAUSE_IN_INGEST", "0") or 0)
     ingest_id = int(store.con.execute("SELECT coalesce(max(ingest_id), 0) + 1 FROM ingest_log").fetchall()[0][0])
     rows = []
     with store.transaction() as con:
@@ -456,6 +470,9 @@ def import_bundle(store: Store, path: str | os.PathLike[str] | Bundle, *,
             rows.append({"table": table, "rows_in": len(df), "rows_new": new, "rows_replaced": replaced,
                          "rows_unchanged": unchanged})
             if pause and i == 0:
+                marker = os.environ.get("CNRADAR_TEST_PAUSE_MARKER")
+                if marker:
+                    Path(marker).touch()
                 time.sleep(pause)
         finished = time.time()
         for r in rows:
