@@ -9,13 +9,11 @@ close, settle, price, price_source, volume, open_interest, index, index_close, i
   (当月), 1 = next month (次月), 2 = first quarter month after (当季/季月), 3 = second (下季月). It is computed
   from the contract month and the date, not from the rank of the contracts that happen to have a bar, so a
   missing bar does not shift the others; ``listed_by_rule`` is False for a bar whose contract the rule does not
-  list that day. In the real bundle that happens on two days only: IH and IC were launched on 2015-04-16 with
-  1505/1506/1509/1512 (the April contract would have expired the next day); on such dates the slots are the
-  rank of the contracts' expiries.
+  list that day (never in the real bundle); on such dates the slots are the rank of the contracts' expiries.
 * ``expiry`` is the instrument's ``last_trade_date`` when the store has it, else the calendar rule (third
   Friday, next session if a holiday). ``days_to_expiry`` = SSE sessions in ``(date, expiry]`` (0 on the last
-  trading day). Beyond the end of the SSE calendar (2026-12-31) the remaining days are counted as weekdays
-  (holidays not yet published) — flagged by ``days_estimated``.
+  trading day). Past the official holiday tables (2026-12-31) the calendar's provisional sessions are used
+  (lunar holidays not yet published) — flagged by ``days_estimated``.
 * ``price``: ``settle`` (default) uses the settlement price when present and positive, else the close
   (``price_source`` says which); ``close`` uses the close. A settle of 0 (a known data bug of some vendors) is
   treated as missing, never as a price.
@@ -64,18 +62,14 @@ def _contract_months(symbols: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def trading_days_to(dates, expiries) -> tuple[np.ndarray, np.ndarray]:
-    """SSE sessions in ``(date, expiry]`` and a flag for counts that run past the calendar's end.
+    """SSE sessions in ``(date, expiry]`` and a flag for counts that use provisional sessions.
 
-    Past ``cnradar.calendar.CALENDAR_END`` the remaining days are counted as weekdays (an estimate: the
-    exchange publishes each year's holidays only in December).
+    After ``cnradar.calendar.OFFICIAL_END`` the calendar's sessions are provisional (weekdays less the fixed-date
+    holidays; the exchange publishes each year's holidays only in December): such counts are estimates.
     """
     a = np.asarray(pd.to_datetime(dates), dtype="datetime64[D]")
     b = np.asarray(pd.to_datetime(expiries), dtype="datetime64[D]")
-    end = np.datetime64(cal.CALENDAR_END, "D")
-    within = cal.trading_days_between(a, np.minimum(b, end))
-    beyond = b > end
-    extra = np.where(beyond, np.busday_count(end + 1, np.where(beyond, b, end) + 1), 0)
-    return np.asarray(within) + extra, beyond
+    return np.asarray(cal.trading_days_between(a, b)), b > np.datetime64(cal.OFFICIAL_END, "D")
 
 
 def expiry_table(symbols, instruments: pd.DataFrame | None = None) -> pd.Series:
@@ -104,8 +98,9 @@ def _third_friday(y: int, m: int) -> pd.Timestamp:
 def rule_slots(product: str, dates, years, months) -> np.ndarray:
     """Slot of a contract month on a date under the CFFEX listing rule; -1 when the rule does not list it.
 
-    Current month = the first month whose last trading day is on or after the date; next month; then the next
-    two quarter months (Mar/Jun/Sep/Dec) after the next month.
+    Current month = the first month whose last trading day is on or after the date (never before the product's
+    first listed month, ``CFFEX_PRODUCTS[product]["first_month"]``); next month; then the next two quarter months
+    (Mar/Jun/Sep/Dec) after the next month.
     """
     d = pd.DatetimeIndex(pd.to_datetime(dates))
     ym = d.year.to_numpy() * 12 + (d.month.to_numpy() - 1)
@@ -120,6 +115,9 @@ def rule_slots(product: str, dates, years, months) -> np.ndarray:
     this_exp = np.array([exp_this[v] for v in ym], dtype="datetime64[ns]") if len(ym) else np.array(
         [], dtype="datetime64[ns]")
     cur = ym + (d.values > this_exp).astype(int)
+    # at a product's launch no contract before its first listed month exists (IH/IC: 1505 on 2015-04-16)
+    fy, fm = cal.CFFEX_PRODUCTS[product].get("first_month", (0, 1))
+    cur = np.maximum(cur, int(fy) * 12 + int(fm) - 1)
     k = (np.asarray(years) * 12 + np.asarray(months) - 1) - cur
     contract_month = (np.asarray(months) - 1) % 12 + 1
     # quarter months strictly after the next month, up to this contract's month
@@ -181,8 +179,8 @@ def build_chain(product: str, bars: pd.DataFrame, index_bars: pd.DataFrame,
     years, months = _contract_months(b["symbol"])
     slot = rule_slots(product, b["date"], years, months)
     b["listed_by_rule"] = slot >= 0
-    # A date with a contract the rule does not list (IH/IC launch on 2015-04-16/17: CFFEX listed 1505, 1506,
-    # 1509, 1512, not the expiring 1504): slots there are the rank of the expiry among that day's contracts.
+    # a date with a contract the rule does not list (bad data, or a listing exception the calendar does not
+    # know): slots there are the rank of the expiry among that day's contracts
     off_rule = (~b["listed_by_rule"]).groupby(b["date"]).transform("any").to_numpy()
     rank = b.groupby("date")["expiry"].rank(method="dense").to_numpy().astype(int) - 1
     b["slot"] = np.where(off_rule, np.minimum(rank, 3), slot)
