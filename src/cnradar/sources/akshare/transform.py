@@ -183,17 +183,18 @@ def infer_adjusted_unit(strike_before: np.ndarray, strike_after: np.ndarray, uni
 
     SSE rule (golden/README.md §5): ``new_strike = round(old_strike x old_unit / new_unit, 3)``. The new unit is
     the integer ``U`` for which that holds for *every* contract adjusted on the day; candidates are searched
-    around ``old_unit x K_before / K_after``. With several strikes the solution is unique in practice; when
-    several ``U`` fit, the one closest to the central estimate is returned (NaN when none fits).
+    around ``old_unit x K_before / K_after``. With a full strike ladder the solution is unique (50ETF
+    2016-11-29: only 10220 fits nine strikes); with two or three strikes a dozen units may fit (510210
+    2023-12-20: 10879..10891 all reproduce 0.597 and 0.735), and then the unit is not knowable from strikes:
+    NaN is returned (missing stays visible; supply it in option_adjustments.csv), as when nothing fits.
     """
     kb, ka = np.asarray(strike_before, float), np.asarray(strike_after, float)
     centre = np.median(unit_before * kb / ka)
     cand = np.arange(max(1, int(centre) - search), int(centre) + search + 1, dtype=float)
     fits = np.all(np.abs(np.round(kb[None, :] * unit_before / cand[:, None], 3) - ka[None, :]) < 5e-7, axis=1)
-    if not fits.any():
+    if fits.sum() != 1:
         return float("nan")
-    good = cand[fits]
-    return float(good[np.argmin(np.abs(good - centre))])
+    return float(cand[fits][0])
 
 
 def sse_option_universe(contracts: pd.DataFrame, standard_unit: float = 10000.0
