@@ -85,7 +85,8 @@ def _load_derived(store, name: str, asof) -> pd.DataFrame:
             df = load_market_deviation(store, asof=asof)
         else:
             df = store.read_derived(name, asof=asof)
-    except (ImportError, AttributeError, DataError):
+    except (ImportError, AttributeError, KeyError, ValueError, DataError):
+        # the owner's loader is absent or disagrees with the cached table: read the cache directly
         try:
             df = store.read_derived(name, asof=asof)
         except Exception:  # a missing/odd cache table is "no data", never a crash
