@@ -42,6 +42,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -481,17 +482,18 @@ def _build_grid(terms: list[ConvertibleTerms], markets: list[MarketInputs], step
         r[b], q[b], sig[b], lam[b] = m.rate, m.dividend_yield, m.sigma, m.default_intensity
         rec[b] = m.recovery * t.par
         times = tgrid_unit * Tb
-        cf = t.cash_flows()
-        pay_t = (cf["date"].dt.date.map(lambda d, v=v: (d - v).days).to_numpy(float)) / DAYS_PER_YEAR
-        start_t = (cf["start"].dt.date.map(lambda d, v=v: (d - v).days).to_numpy(float)) / DAYS_PER_YEAR
+        sch = _schedule(t)
+        vo = v.toordinal()
+        pay_t = (sch.pay - vo) / DAYS_PER_YEAR
+        start_t = (sch.start - vo) / DAYS_PER_YEAR
         live = pay_t > 0
         idx = np.clip(np.rint(pay_t[live] / Tb * N).astype(int), 1, N)
         idx[-1] = N  # the redemption sits on the last step
-        np.add.at(cash[b], idx, cf["amount"].to_numpy(float)[live])
+        np.add.at(cash[b], idx, sch.amount[live])
         # accrued interest at each step: coupon × (t − period start) / period length, within the live period
         k = np.searchsorted(pay_t, times, side="left").clip(0, len(pay_t) - 1)
         period_len = np.maximum(pay_t[k] - start_t[k], 1e-12)
-        accrued[b] = cf["coupon"].to_numpy(float)[k] * np.clip((times - start_t[k]) / period_len, 0.0, 1.0)
+        accrued[b] = sch.coupon[k] * np.clip((times - start_t[k]) / period_len, 0.0, 1.0)
         if with_options:
             conv_start = (t.conversion_start - v).days / DAYS_PER_YEAR
             conv_ok[b] = times >= conv_start - 1e-12
@@ -510,6 +512,22 @@ def _build_grid(terms: list[ConvertibleTerms], markets: list[MarketInputs], step
                  accrued=accrued, conv_ok=conv_ok, call_ok=call_ok, call_level=call_level,
                  call_cash=call_price[:, None] + accrued, put_ok=put_ok, put_level=put_level,
                  put_cash=put_price[:, None] + accrued)
+
+
+@dataclass(frozen=True)
+class _Schedule:
+    pay: np.ndarray      # payment dates as ordinals
+    start: np.ndarray    # accrual start ordinals
+    coupon: np.ndarray   # coupon per period (currency per bond)
+    amount: np.ndarray   # payment (coupon; redemption on the last)
+
+
+@lru_cache(maxsize=8192)
+def _schedule(terms: ConvertibleTerms) -> _Schedule:
+    cf = terms.cash_flows()
+    return _Schedule(pay=np.array([d.toordinal() for d in cf["date"].dt.date], dtype=float),
+                     start=np.array([d.toordinal() for d in cf["start"].dt.date], dtype=float),
+                     coupon=cf["coupon"].to_numpy(float), amount=cf["amount"].to_numpy(float))
 
 
 def _lattice_kernel(g: _Grid, steps: int, vol_convention: VolConvention, smooth: bool = True) -> np.ndarray:
