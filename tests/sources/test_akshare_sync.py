@@ -138,3 +138,22 @@ def test_sources_command_output(capsys):
     out = capsys.readouterr().out
     assert "China 5y sovereign CDS" in out and "Citi RAI" in out and "user CSV bundle" in out
     assert "get_futures_daily" in out
+
+
+def test_sync_command_is_typer_compatible(tmp_path, monkeypatch):
+    import typer
+    from typer.testing import CliRunner
+
+    from cnradar.sources.akshare import commands
+
+    app = typer.Typer()
+    app.command("sync")(commands.sync_command)
+    app.command("sources")(commands.sources_command)
+    runner = CliRunner()
+    bad = runner.invoke(app, ["sync", "--source", "wind", "--home", str(tmp_path)])
+    assert bad.exit_code == 2 and "cnradar data import" in bad.output
+    monkeypatch.setattr(commands, "sync", lambda *a, **k: (_ for _ in ()).throw(
+        __import__("cnradar.errors", fromlist=["SourceError"]).SourceError("AkShare is not installed")))
+    failed = runner.invoke(app, ["sync", "--home", str(tmp_path), "--until", "2024-01-31"])
+    assert failed.exit_code == 1 and "AkShare is not installed" in failed.output
+    assert runner.invoke(app, ["sources"]).exit_code == 0

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from cnradar import calendar
@@ -139,6 +140,10 @@ def _run_futures(markets: Callable[[Context], Sequence[str]]) -> Callable[[Conte
     return run
 
 
+INDEX_NAMES = {"000300": "沪深300", "000016": "上证50", "000905": "中证500", "000852": "中证1000",
+               "000906": "中证800", "000985": "中证全指", "000001": "上证指数"}
+
+
 def _run_index(ctx: Context) -> Parts:
     parts: Parts = {}
     for code, symbol in ctx.options.indices.items():
@@ -146,7 +151,8 @@ def _run_index(ctx: Context) -> Parts:
                                   start_date=_ymd(ctx.start), end_date=_ymd(ctx.until)))
         _add(parts, "bars/index.csv", tf.em_kline(raw, symbol))
         _add(parts, "instruments.csv", tf._frame(tf.INSTRUMENT_COLUMNS, symbol=[symbol], kind="index",
-                                                 exchange=[{"SH": "SSE", "SZ": "SZSE"}.get(symbol[-2:], "CSI")]))
+                                                 exchange=[{"SH": "SSE", "SZ": "SZSE"}.get(symbol[-2:], "CSI")],
+                                                 name=[INDEX_NAMES.get(code, np.nan)]))
     return parts
 
 
