@@ -66,6 +66,7 @@ def adjusted_terms(bars: pd.DataFrame, contracts: pd.DataFrame, adjustments: pd.
     out = bars.merge(contracts, on="symbol", how="inner")
     if adjustments is not None and not adjustments.empty:
         adj = adjustments[["symbol", "effective_date", "strike_after", "unit_after"]].sort_values("effective_date")
+        adj = adj.astype({"symbol": out["symbol"].dtype})
         out = pd.merge_asof(out.sort_values("date"), adj, left_on="date", right_on="effective_date",
                             by="symbol", direction="backward")
         hit = out["effective_date"].notna()
@@ -106,6 +107,9 @@ def build_chains(bars: pd.DataFrame, contracts_frame: pd.DataFrame, adjustments:
     if contracts not in ("dedupe", "standard", "all"):
         raise ConfigError(explain("unknown contract policy", "one of dedupe, standard, all", contracts,
                                   "Pass contracts='dedupe' (default), 'standard' or 'all'."))
+    if bars.empty:
+        return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c in ("date", "expiry") else
+                                          object if c == "quote_source" else float) for c in CHAIN_COLUMNS})
     b = bars[["symbol", "date", "settle", "close"]].copy()
     price = b["settle"].where(b["settle"].notna(), b["close"]).to_numpy(float)
     b["bid"] = price
