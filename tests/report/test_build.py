@@ -125,8 +125,10 @@ def test_weekly_dates_and_table_from_history(history, close_series):
     assert radar.table.loc["cb_pricing_deviation", "change"] == pytest.approx(0.45)
     assert radar.table.loc["risk_aversion", "proxy"] == "us.vix"
     assert len(radar.charts) == 21
-    assert radar.charts[0].thresholds == () and dict((c.id, c) for c in radar.charts)[
-        "monetary_strength"].thresholds == (-1.5, 1.5)
+    by_id = {c.id: c for c in radar.charts}
+    assert by_id["monetary_direction"].thresholds == (0.0,)  # direction factor: sign of the factor
+    assert by_id["credit_direction"].thresholds == ()  # compared with 3 months ago: no fixed line
+    assert by_id["monetary_strength"].thresholds == (-1.5, 1.5)  # the history's explicit thresholds
 
 
 def test_fallback_narrative_in_the_seeds_words(history, close_series):

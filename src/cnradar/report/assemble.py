@@ -154,63 +154,132 @@ def _dated(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_index()
 
 
-def _chart_parts(history: Any, ind: str) -> tuple[pd.Series | None, pd.Series | None, tuple[float, ...], str | None]:
-    """(raw, factor, thresholds, proxy) of one indicator from the radar result, accepting a dict per indicator
-    (``{"raw": .., "factor": ..}`` or a frame with those columns) or frames with (indicator, field) columns."""
-    raw = factor = None
+#: How each indicator's chart is drawn from the columns of ``RadarHistory.factors[id]`` (radar engine):
+#: (factor column on the left axis, optional second line on that axis, raw column on the right axis,
+#: threshold rule). Threshold rules: "pm" = ±params["threshold"] (z-scores and surprises, seed: ±1.5σ),
+#: "lowhigh" = (params["low"], params["high"]) on the percentile (seed §6.1: 30 % / 70 %), "zero" = 0.
+CHART_SPEC: dict[str, tuple[str, str | None, str | None, str | None]] = {
+    "monetary_direction": ("factor", None, None, "zero"),
+    "monetary_strength": ("factor", None, "deviation", "pm"),
+    "credit_direction": ("factor", None, None, None),
+    "credit_strength": ("surprise", None, None, "pm"),
+    "growth_direction": ("factor", None, None, None),
+    "growth_strength": ("surprise", None, None, "pm"),
+    "inflation_direction": ("factor", None, None, None),
+    "inflation_strength": ("surprise", None, None, "pm"),
+    "shiller_erp": ("erp", None, "cape", None),
+    "pb": ("pb", None, None, None),
+    "aiae": ("aiae", None, None, None),
+    "margin_increment": ("increment_short", "increment_long", "balance", None),
+    "turnover_trend": ("distance", None, None, "zero"),
+    "china_cds": ("smoothed", None, None, None),
+    "risk_aversion": ("smoothed", None, None, None),
+    "price_trend": ("distance", None, None, "zero"),
+    "new_high_low": ("factor", None, "share", "zero"),
+    "option_implied_basis": ("percentile", None, "value", "lowhigh"),
+    "option_vix": ("percentile", None, "value", "lowhigh"),
+    "option_skew": ("percentile", None, "value", "lowhigh"),
+    "cb_pricing_deviation": ("deviation", None, None, None),
+}
+
+_COLUMN_LABELS = {
+    "zh": {"factor": "因子", "deviation": "利率偏离度", "surprise": "预期差", "erp": "席勒ERP", "cape": "席勒PE",
+           "pb": "PB", "aiae": "AIAE", "increment_short": "120日均增量", "increment_long": "240日均增量",
+           "balance": "两融余额", "distance": "均线距离", "smoothed": "平滑值", "share": "新高-新低占比",
+           "percentile": "分位数", "value": "指标值", "raw": "原始值"},
+    "en": {"factor": "factor", "deviation": "deviation", "surprise": "surprise", "erp": "Shiller ERP",
+           "cape": "CAPE", "pb": "PB", "aiae": "AIAE", "increment_short": "120d mean increment",
+           "increment_long": "240d mean increment", "balance": "margin balance", "distance": "MA distance",
+           "smoothed": "smoothed", "share": "highs − lows share", "percentile": "percentile", "value": "value",
+           "raw": "raw"},
+}
+
+
+def _params(history: Any, ind: str) -> dict[str, Any]:
+    reg = _get(history, "registry")
+    try:
+        return dict(reg[ind].params) if reg is not None else {}
+    except (KeyError, TypeError, CnradarError):
+        return {}
+
+
+def indicator_chart_data(history: Any, ind: str, name: str, lang: Lang, proxy: str | None = None
+                         ) -> IndicatorChartData | None:
+    """The chart inputs of one indicator from a radar history (``scores`` + ``factors[ind]`` frame).
+
+    Columns are chosen by :data:`CHART_SPEC`; an indicator not in it (or a frame without those columns)
+    falls back to ``factor``/``raw`` columns or the first non-score column. ``None`` when the indicator has
+    neither scores nor factors (nothing to draw: the report shows a "no data" panel instead).
+    """
+    scores = _frame(_get(history, "scores", "indicator_scores", "indicators"))
+    score = scores[ind].astype(float) if scores is not None and ind in scores.columns else pd.Series(dtype=float)
+    if len(score):
+        score.index = pd.DatetimeIndex(score.index)
+    factors = _get(history, "factors", "details", "charts", "chart_data")
+    item = factors.get(ind) if isinstance(factors, dict) else None
+    frame = _frame(item)
+    labels = _COLUMN_LABELS[lang]
+    factor = extra = raw = None
+    factor_label = extra_label = raw_label = ""
     thresholds: tuple[float, ...] = ()
-    proxy = None
-    for attr in ("charts", "chart_data", "details", "factors", "inputs", "raw"):
-        obj = _get(history, attr)
-        if obj is None:
-            continue
-        item = None
-        if isinstance(obj, dict):
-            item = obj.get(ind)
-        elif isinstance(obj, pd.DataFrame) and isinstance(obj.columns, pd.MultiIndex) and ind in obj.columns.levels[0]:
-            item = obj[ind]
-        elif isinstance(obj, pd.DataFrame) and ind in obj.columns:
-            item = obj[ind]
-        if item is None:
-            continue
-        if isinstance(item, pd.Series):
-            if attr in ("factors",):
-                factor = factor if factor is not None else item
-            else:
-                raw = raw if raw is not None else item
-            continue
-        f = _frame(item)
-        if f is not None:
-            f = _dated(f.copy())
-            if raw is None:
-                raw = next((f[c] for c in ("raw", "input", "value") if c in f.columns), None)
-            if factor is None:
-                factor = next((f[c] for c in ("factor", "signal", "derived") if c in f.columns), None)
-        th = _get(item, "thresholds")
-        if th is not None:
-            thresholds = tuple(float(v) for v in th)
-    th_map = _get(history, "thresholds")
-    if isinstance(th_map, dict) and ind in th_map and th_map[ind] is not None:
-        thresholds = tuple(float(v) for v in np.atleast_1d(th_map[ind]))
-    proxies = _get(history, "proxies", "proxy")
-    if isinstance(proxies, dict):
-        proxy = proxies.get(ind)
-    return raw, factor, thresholds, proxy
+    if frame is not None and not frame.empty:
+        frame = _dated(frame.copy())
+        fcol, ecol, rcol, rule = CHART_SPEC.get(ind, ("factor", None, "raw", None))
+        cols = [c for c in frame.columns if c != "score"]
+        if fcol not in frame.columns:
+            fcol = next((c for c in ("factor", "value", "raw") if c in frame.columns), cols[0] if cols else None)
+            rule = None
+        if fcol is not None:
+            factor, factor_label = frame[fcol].astype(float), labels.get(fcol, fcol)
+        if ecol and ecol in frame.columns:
+            extra, extra_label = frame[ecol].astype(float), labels.get(ecol, ecol)
+        if rcol and rcol in frame.columns and rcol != fcol:
+            raw, raw_label = frame[rcol].astype(float), labels.get(rcol, rcol)
+        p = _params(history, ind)
+        if rule == "pm" and "threshold" in p:
+            thresholds = (-float(p["threshold"]), float(p["threshold"]))
+        elif rule == "lowhigh" and "low" in p and "high" in p:
+            thresholds = (float(p["low"]), float(p["high"]))
+        elif rule == "zero":
+            thresholds = (0.0,)
+        th_map = _get(history, "thresholds")
+        if isinstance(th_map, dict) and th_map.get(ind) is not None:
+            thresholds = tuple(float(v) for v in np.atleast_1d(th_map[ind]))
+    if score.dropna().empty and (factor is None or factor.dropna().empty):
+        return None
+    return IndicatorChartData(id=ind, name=name, score=score, raw=raw, factor=factor, raw_label=raw_label,
+                              factor_label=factor_label, thresholds=thresholds, proxy=proxy, extra=extra,
+                              extra_label=extra_label)
 
 
 def _weekly_dates(index: pd.DatetimeIndex, asof: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """This week's date = last history date ≤ asof; last week's = last date ≤ (that date − 7 calendar days)."""
+    """This week's date = last history date ≤ asof; last week's = the last date of an earlier calendar week
+    (the radar's ``week_dates`` rule), used when no weekly snapshot is given."""
     idx = index[index <= asof]
     if idx.empty:
         raise CnradarError(f"no radar history on or before {asof.date()}")
     this = idx[-1]
-    prior = idx[idx <= this - pd.Timedelta(days=7)]
+    prior = idx[idx.to_period("W") < this.to_period("W")]
     return this, (prior[-1] if not prior.empty else idx[0])
 
 
+def _snapshot_table(snapshot: Any, lang: Lang) -> pd.DataFrame:
+    tab = snapshot.table.copy()
+    name_col = f"name_{lang}" if f"name_{lang}" in tab.columns else "name"
+    out = pd.DataFrame({"name": tab[name_col], "dimension": tab["dimension"], "category": tab["category"],
+                        "last_week": tab["last_week"].astype(float), "this_week": tab["this_week"].astype(float),
+                        "change": tab["change"].astype(float)}, index=tab.index)
+    pcol = f"proxy_name_{lang}" if f"proxy_name_{lang}" in tab.columns else "proxy"
+    if pcol in tab.columns:
+        out["proxy"] = [v if isinstance(v, str) and v else None for v in tab[pcol]]
+    return out
+
+
 def radar_from_history(history: Any, asof: pd.Timestamp, lang: Lang, *, index_close: pd.Series | None = None,
-                       narrative: Iterable[str] = (), snapshot_table: pd.DataFrame | None = None) -> RadarData:
-    """Build :class:`RadarData` from a radar score-history result (duck-typed, see :func:`_get`)."""
+                       narrative: Iterable[str] = (), snapshot: Any = None) -> RadarData:
+    """Build :class:`RadarData` from a radar history (``cnradar.radar.engine.RadarHistory`` or any object with
+    ``scores`` and optionally ``factors``/``dimensions``/``categories``/``composite``/``proxies``) and, when
+    given, the radar's ``WeeklySnapshot`` (its table, dates, aggregates and narrative take precedence)."""
     meta = indicator_meta(lang)
     scores = _frame(_get(history, "scores", "indicator_scores", "indicators"))
     if scores is None or scores.empty:
@@ -226,37 +295,41 @@ def radar_from_history(history: Any, asof: pd.Timestamp, lang: Lang, *, index_cl
         dims, cats, comp = aggregate_scores(scores, meta)
     else:
         dims, cats = _dated(dims.copy()), _dated(cats.copy())
-        comp = comp.iloc[:, 0] if isinstance(comp, pd.DataFrame) else comp
+        comp = comp.iloc[:, 0] if isinstance(comp, pd.DataFrame) else comp.copy()
         comp.index = pd.DatetimeIndex(comp.index)
-    this, last = _weekly_dates(scores.index, asof)
     ids = list(meta.index)
-    if snapshot_table is not None:
-        table = snapshot_table
+    if snapshot is not None:
+        this = pd.Timestamp(snapshot.this_date)
+        last = pd.Timestamp(snapshot.last_date) if snapshot.last_date is not None else this
+        table = _snapshot_table(snapshot, lang)
+        dim_df = snapshot.dimensions[["this_week", "last_week"]].astype(float)
+        cat_df = snapshot.categories[["this_week", "last_week"]].astype(float)
+        c_this, c_last = float(snapshot.composite), float(snapshot.composite_last)
+        if not narrative:
+            narrative = _narrative(snapshot, lang)
     else:
+        this, last = _weekly_dates(scores.index, asof)
         table = meta.loc[ids, ["name", "dimension", "category"]].copy()
         table["last_week"] = scores.loc[last, ids].astype(float).to_numpy()
         table["this_week"] = scores.loc[this, ids].astype(float).to_numpy()
         table["change"] = table["this_week"] - table["last_week"]
-    proxies = _get(history, "proxies", "proxy")
-    if isinstance(proxies, dict):
-        table["proxy"] = [proxies.get(i) for i in table.index]
-    dim_df = pd.DataFrame({"this_week": dims.reindex(columns=list(DIMENSIONS)).loc[this],
-                           "last_week": dims.reindex(columns=list(DIMENSIONS)).loc[last]})
-    cat_df = pd.DataFrame({"this_week": cats.reindex(columns=list(CATEGORIES)).loc[this],
-                           "last_week": cats.reindex(columns=list(CATEGORIES)).loc[last]})
+        proxies = _get(history, "proxies", "proxy")
+        if isinstance(proxies, dict):
+            table["proxy"] = [proxies.get(i) for i in table.index]
+        dim_df = pd.DataFrame({"this_week": dims.reindex(columns=list(DIMENSIONS)).loc[this],
+                               "last_week": dims.reindex(columns=list(DIMENSIONS)).loc[last]})
+        cat_df = pd.DataFrame({"this_week": cats.reindex(columns=list(CATEGORIES)).loc[this],
+                               "last_week": cats.reindex(columns=list(CATEGORIES)).loc[last]})
+        c_this, c_last = float(comp.loc[this]), float(comp.loc[last])
     chart_list = []
-    for ind in ids:
-        raw, factor, thresholds, proxy = _chart_parts(history, ind)
-        sc = scores[ind].astype(float)
-        if sc.dropna().empty and raw is None and factor is None:
-            continue
-        chart_list.append(IndicatorChartData(id=ind, name=str(meta.loc[ind, "name"]), score=sc, raw=raw,
-                                             factor=factor, raw_label="input" if lang == "en" else "原始值",
-                                             factor_label="factor" if lang == "en" else "因子",
-                                             thresholds=thresholds, proxy=proxy))
+    for ind in table.index:
+        proxy = table.loc[ind].get("proxy") if "proxy" in table.columns else None
+        c = indicator_chart_data(history, ind, str(table.loc[ind, "name"]), lang,
+                                 proxy=proxy if isinstance(proxy, str) else None)
+        if c is not None:
+            chart_list.append(c)
     return RadarData(
-        asof=asof, this_date=this, last_date=last,
-        composite_this=float(comp.loc[this]), composite_last=float(comp.loc[last]),
+        asof=asof, this_date=this, last_date=last, composite_this=c_this, composite_last=c_last,
         table=table, dimensions=dim_df, categories=cat_df,
         composite_history=comp.astype(float), index_close=index_close, index_name=RADAR_INDEX,
         charts=tuple(chart_list), narrative=tuple(narrative),
@@ -289,31 +362,74 @@ def _index_close(store: Any, asof: pd.Timestamp, symbol: str = RADAR_INDEX) -> p
 
 
 def load_radar(store: Any, asof: pd.Timestamp, lang: Lang, years: float) -> tuple[RadarData, Any]:
+    """Radar history (last ``years`` + 1 years) and the weekly snapshot from ``cnradar.radar.engine``."""
     engine = _module("cnradar.radar.engine")
     start = asof - pd.DateOffset(years=years + 1)
-    try:
-        history = engine.score_history(store, asof=asof, start=start)
-    except TypeError:
-        history = engine.score_history(store, asof=asof)
-    narrative: tuple[str, ...] = ()
+    history = engine.score_history(store, asof=asof, start=start)
     snapshot = None
-    if hasattr(engine, "weekly_snapshot"):
-        try:
-            snapshot = engine.weekly_snapshot(store, asof=asof)
-            narrative = _narrative(snapshot, lang)
-        except CnradarError as exc:
-            log.warning("weekly_snapshot failed, the report derives the week from the history: %s", exc)
+    if hasattr(engine, "snapshot_from_history"):
+        snapshot = engine.snapshot_from_history(history, asof=asof)
+    elif hasattr(engine, "weekly_snapshot"):
+        snapshot = engine.weekly_snapshot(store, asof=asof)
     close = _index_close(store, asof)
-    return radar_from_history(history, asof, lang, index_close=close, narrative=narrative), history
+    return radar_from_history(history, asof, lang, index_close=close, snapshot=snapshot), history
 
 
 # --------------------------------------------------------------------------------------------------------------
 # Evaluation
 
 
+def _hits_from_signal_study(signals: pd.DataFrame, horizon: int = 20, benchmark: str = RADAR_INDEX
+                            ) -> pd.DataFrame:
+    """Per indicator from the radar's ``signal_study`` rows: hit rate over the ±1 states weighted by days,
+    signal days, and the mean forward return in the bullish / bearish state."""
+    s = signals
+    if "benchmark" in s.columns and (s["benchmark"] == benchmark).any():
+        s = s[s["benchmark"] == benchmark]
+    s = s[(s["horizon"] == horizon) & (s["state"] != 0)]
+    if s.empty:
+        return pd.DataFrame(columns=["hit_rate", "n_signals", "fwd_when_bullish", "fwd_when_bearish"])
+    s = s.assign(hits=s["hit_rate"] * s["days"])
+    g = s.groupby("indicator", sort=False)
+    out = pd.DataFrame({"hit_rate": g["hits"].sum() / g["days"].sum(), "n_signals": g["days"].sum()})
+    for state, col in ((1, "fwd_when_bullish"), (-1, "fwd_when_bearish")):
+        out[col] = s[s["state"] == state].set_index("indicator")["mean_return"].reindex(out.index)
+    return out
+
+
 def evaluation_from(radar: RadarData, history: Any, lang: Lang, *, cost: float = 0.0005) -> EvaluationData:
+    """The evaluation panel: ``cnradar.radar.evaluate.evaluate_history`` on the report's history when
+    available (full sample, in-sample and out-of-sample rows), else :mod:`cnradar.report.evaluation`."""
     if radar.composite_history is None or radar.index_close is None:
         raise CnradarError("evaluation needs the composite history and the CSI 300 close")
+    try:
+        ev_mod = _module("cnradar.radar.evaluate")
+        scores = _dated(_frame(_get(history, "scores")).copy())
+        bars = {RADAR_INDEX: pd.DataFrame({"close": radar.index_close})}
+        ev = ev_mod.evaluate_history(scores, radar.composite_history, bars, execution="next_close")
+    except ImportError:
+        ev = None
+    if ev is not None:
+        daily = ev.daily
+        nav = pd.DataFrame({"strategy": (1 + daily["strategy"].fillna(0)).cumprod(),
+                            "buy_hold": (1 + daily["benchmark"].fillna(0)).cumprod()})
+        period_names = {"full": "全样本" if lang == "zh" else "full",
+                        "in_sample": "样本内" if lang == "zh" else "in-sample",
+                        "out_of_sample": "样本外" if lang == "zh" else "out-of-sample"}
+        series_names = {"strategy": "择时策略" if lang == "zh" else "timing strategy",
+                        "buy_and_hold": "买入持有" if lang == "zh" else "buy and hold"}
+        perf = ev.performance.copy()
+        perf.index = [f"{period_names.get(p, p)} · {series_names.get(x, x)}"
+                      for p, x in zip(perf["period"], perf["series"], strict=True)]
+        hits = _hits_from_signal_study(ev.signals)
+        split = pd.Timestamp(ev.split).strftime("%Y-%m-%d")
+        desc = (f"仓位 = (综合打分 + 1)/2（{ev.mode}），{ev.execution} 成交，成本 {ev.cost_bps:g}bp，"
+                f"每年 {ev.periods_per_year} 个交易日；样本外自 {split} 起。胜率：信号方向与未来 20 个交易日"
+                "沪深300收益方向一致的比例。" if lang == "zh" else
+                f"Weight = (composite + 1)/2 ({ev.mode}), executed {ev.execution}, cost {ev.cost_bps:g} bp, "
+                f"{ev.periods_per_year} trading days a year; out of sample from {split}. Hit rate: share of "
+                "signal days whose sign matches the next 20 trading days' CSI 300 return.")
+        return EvaluationData(nav=nav, stats=perf, hit_rates=hits, description=desc)
     nav, stats = timing_backtest(radar.composite_history, radar.index_close, cost=cost)
     scores = _frame(_get(history, "scores", "indicator_scores", "indicators"))
     hits = None
@@ -334,35 +450,61 @@ def evaluation_from(radar: RadarData, history: Any, lang: Lang, *, cost: float =
 # Basis
 
 
-def basis_product(store: Any, product: str, asof: pd.Timestamp) -> BasisProduct:
+#: Term-structure columns shown in the report (``BasisMonitor.term_structure``), in order.
+TERM_COLUMNS: tuple[str, ...] = ("contract", "slot_name", "expiry", "days_to_expiry", "price", "basis_points",
+                                 "basis_rate", "annualised", "div_adj_rate", "daily_average",
+                                 "div_adj_daily_average", "is_main", "open_interest")
+PCT_COLUMNS: tuple[str, ...] = ("basis_rate", "annualised", "div_adj_rate", "daily_average",
+                                "div_adj_daily_average", "rate", "monthly")
+
+
+def basis_product(store: Any, product: str, asof: pd.Timestamp, lang: Lang = "zh") -> BasisProduct:
+    """One CFFEX product from ``cnradar.futures.monitor``: term structure, today's N-day monthly ratios, the
+    recommended short-hedge contract and the 20/40/60/120-day monthly ratio history (last 3 years)."""
     monitor = _module("cnradar.futures.monitor")
     res = monitor.basis_monitor(store, product, asof=asof)
     ts = _frame(_get(res, "term_structure", "table", "contracts", default=res))
     if ts is None or ts.empty:
         raise CnradarError(f"no listed {product} contracts on {asof.date()}")
-    recommended = _get(res, "recommended", "recommended_hedge", "hedge")
-    for fn_name in ("recommended_hedge", "recommend_hedge", "recommended_contract"):
-        if recommended is None and hasattr(monitor, fn_name):
-            recommended = getattr(monitor, fn_name)(store, product, asof=asof)
-    if recommended is not None and not isinstance(recommended, str):
-        recommended = _get(recommended, "contract", "symbol", default=str(recommended))
-    ratios = {}
-    for m in MONTHLY_RATIO_MEASURES:
-        try:
-            h = monitor.basis_history(store, product, asof=asof, measure=m)
-        except CnradarError:
-            continue
-        if isinstance(h, pd.DataFrame):
-            h = _dated(h.copy())
-            h = h[m] if m in h.columns else h.iloc[:, -1]
-        if h is not None and len(h):
-            h.index = pd.DatetimeIndex(h.index)
-            ratios[m.replace("monthly_ratio_", "N=")] = h.astype(float)
-    hist = pd.DataFrame(ratios).sort_index() if ratios else None
-    if hist is not None:
-        hist = hist.loc[hist.index >= asof - pd.DateOffset(years=3)]
-    return BasisProduct(product=product, term_structure=ts.reset_index(drop=isinstance(ts.index, pd.RangeIndex)),
-                        monthly_ratio_history=hist, recommended=recommended)
+    ts = ts[[c for c in TERM_COLUMNS if c in ts.columns] or list(ts.columns)]
+    rec = _get(res, "recommended", "recommended_hedge", "hedge")
+    if rec is None and isinstance(res, pd.DataFrame):  # a bare table: ask the module for the hedge
+        for fn_name in ("recommended_hedge", "recommend_hedge"):
+            if hasattr(monitor, fn_name):
+                try:
+                    rec = getattr(monitor, fn_name)(store, product, asof=asof)
+                except CnradarError:
+                    rec = None
+                break
+    notes = []
+    day = _get(res, "date")
+    if day is not None and pd.Timestamp(day) < asof:
+        notes.append(("期货数据截至 " if lang == "zh" else "futures data as of ") + f"{pd.Timestamp(day).date()}")
+    recommended = None
+    if isinstance(rec, str):
+        recommended = rec
+    elif rec is not None:
+        recommended = _get(rec, "symbol", "contract", default=str(rec))
+        cost, reason = _get(rec, "monthly_cost"), _get(rec, "reason")
+        if cost is not None and np.isfinite(cost):
+            notes.append(("对冲成本约 " if lang == "zh" else "hedge cost about ") + f"{cost * 100:.2f}%"
+                         + (" / 月" if lang == "zh" else " per month"))
+        if reason:
+            notes.append(str(reason))
+    div = _get(res, "dividend_source")
+    if div:
+        notes.append(("分红来源: " if lang == "zh" else "dividends: ") + str(div))
+    ratios_today = _frame(_get(res, "monthly_ratios"))
+    hist = None
+    try:
+        h = monitor.basis_history(store, product, asof=asof, measure=list(MONTHLY_RATIO_MEASURES),
+                                  start=asof - pd.DateOffset(years=3))
+        h = _dated(_frame(h).copy())
+        hist = h.rename(columns=lambda c: str(c).replace("monthly_ratio_", "N=")).astype(float)
+    except (CnradarError, TypeError, ValueError, KeyError) as exc:
+        log.info("basis history of %s unavailable: %s", product, exc)
+    return BasisProduct(product=product, term_structure=ts.reset_index(drop=True), monthly_ratio_history=hist,
+                        recommended=recommended, note=" · ".join(notes) or None, ratios_today=ratios_today)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -370,32 +512,46 @@ def basis_product(store: Any, product: str, asof: pd.Timestamp) -> BasisProduct:
 
 
 def commodity_index(store: Any, name: str, asof: pd.Timestamp) -> CommodityIndexData:
+    """One methodology from ``cnradar.cindex.engine.build_index``: levels (last 4 years), latest weights and
+    sector weights, upcoming roll windows."""
     engine = _module("cnradar.cindex.engine")
-    start = asof - pd.DateOffset(years=4)
-    try:
-        res = engine.build_index(name, store, start=start, asof=asof)
-    except TypeError:
-        res = engine.build_index(name, store, asof=asof)
+    start = (asof - pd.DateOffset(years=4)).date()
+    res = engine.build_index(name, store, start=start, asof=asof)
     levels = _frame(_get(res, "levels"))
     if levels is None or levels.empty:
         raise CnradarError(f"commodity index {name} has no levels by {asof.date()}")
     levels = _dated(levels.copy())
+    levels = levels.loc[levels.index <= asof]
     weights = _frame(_get(res, "weights"))
+    sectors = None
     if weights is not None and not weights.empty:
-        wdate = _pick_col(weights, ("date", "rebalance_date", "effective_date"))
+        wdate = _pick_col(weights, ("rebalance_date", "date", "effective_date"))
         if wdate is not None:
-            weights = weights.loc[weights[wdate] == weights[wdate].max()].drop(columns=[wdate])
-        key = _pick_col(weights, ("constituent", "product", "symbol", "commodity"))
+            dates = pd.to_datetime(weights[wdate])
+            past = dates[dates <= asof]
+            latest = past.max() if len(past) else dates.min()
+            weights = weights.loc[dates == latest].drop(columns=[wdate])
+        key = _pick_col(weights, ("product", "constituent", "symbol", "commodity"))
         if key is not None:
             weights = weights.set_index(key)
+        if "weight" in weights.columns:
+            weights = weights.sort_values("weight", ascending=False)
+            if "sector" in weights.columns:
+                sectors = weights.groupby("sector")["weight"].sum().sort_values(ascending=False)
     rolls = _frame(_get(res, "roll_schedule", "rolls"))
     if rolls is not None and not rolls.empty:
-        dcol = _pick_col(rolls, ("start", "window_start", "date", "roll_start"))
+        dcol = _pick_col(rolls, ("window_end", "end", "window_start", "start", "date"))
         if dcol is not None:
-            rolls = rolls.loc[pd.to_datetime(rolls[dcol]) >= asof].head(12)
+            rolls = rolls.loc[pd.to_datetime(rolls[dcol]) >= asof]
+        rolls = rolls.head(12)
+    notes = tuple(str(n) for n in (_get(res, "notes", default=()) or ()))
+    missing = _get(res, "missing", default=()) or ()
+    if missing:
+        notes += ("missing constituents: " + ", ".join(map(str, missing)),)
     title = _get(res, "title", "display_name")
-    return CommodityIndexData(name=name, levels=levels, weights=weights, roll_schedule=rolls,
-                              title=title if isinstance(title, str) else None)
+    return CommodityIndexData(name=str(_get(res, "name", default=name)), levels=levels, weights=weights,
+                              roll_schedule=rolls, title=title if isinstance(title, str) else None,
+                              sector_weights=sectors, notes=notes)
 
 
 def _pick_col(frame: pd.DataFrame, names: Iterable[str]) -> str | None:
@@ -481,7 +637,7 @@ def collect(store: Any, asof: pd.Timestamp, lang: Lang = "zh", *, years: float =
                 guard.note(Missing(f"radar:{r.name}", "no data for this week (input missing or not yet public)"))
     evaluation = (guard.run("evaluation", lambda: evaluation_from(radar, history, lang))
                   if isinstance(radar, RadarData) else None)
-    basis = [guard.run(f"basis:{p}", lambda p=p: basis_product(store, p, asof)) for p in BASIS_PRODUCTS]
+    basis = [guard.run(f"basis:{p}", lambda p=p: basis_product(store, p, asof, lang)) for p in BASIS_PRODUCTS]
     names = list(commodity_names) if commodity_names is not None else guard.run("commodity", list_commodity_indices)
     commodity: list[CommodityIndexData | Missing] = []
     if isinstance(names, Missing):

@@ -254,6 +254,11 @@ def indicator_chart(
             (h,) = ax.plot(p.index, p.to_numpy(), color="#1f3b73", lw=1.1,
                            label=primary_label or (t("no_data", lang) if p.empty else "factor"))
             handles.append(h)
+            if data.extra is not None:
+                e = _last_years(data.extra.sort_index().astype(float), end, years)
+                (he,) = ax.plot(e.index, e.to_numpy(), color="#7b4fa0", lw=1.0, ls="--",
+                                label=data.extra_label or "extra")
+                handles.append(he)
             for thr in data.thresholds:
                 ax.axhline(thr, color="#555555", ls="--", lw=0.8)
         else:

@@ -39,6 +39,8 @@ class IndicatorChartData:
     factor_label: str = ""
     thresholds: tuple[float, ...] = ()
     proxy: str | None = None
+    extra: pd.Series | None = None  # a second line on the factor's axis (e.g. the long-window increment)
+    extra_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class BasisProduct:
     monthly_ratio_history: pd.DataFrame | None = None  # index date, columns e.g. monthly_ratio_20/40/60/120
     recommended: str | None = None
     note: str | None = None
+    ratios_today: pd.DataFrame | None = None  # N, constant-maturity rate, monthly ratio, extrapolated
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,8 @@ class CommodityIndexData:
     weights: pd.DataFrame | None = None  # latest weights: index constituent, column weight, optional sector
     roll_schedule: pd.DataFrame | None = None
     title: str | None = None
+    sector_weights: pd.Series | None = None  # latest weight per sector (sums to 1)
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ def missing_context(m: Missing) -> dict[str, Any]:
 
 
 def frame_table(frame: pd.DataFrame, *, index: bool = True, pct_cols: Iterable[str] = (), max_rows: int = 60,
-                digits: int = 4) -> dict[str, Any]:
+                digits: int = 4, pct_digits: int = 2) -> dict[str, Any]:
     """A generic table for frames whose columns the report does not know in advance (e.g. term structures)."""
     pct_cols = set(pct_cols)
     df = frame.head(max_rows)
@@ -74,7 +74,7 @@ def frame_table(frame: pd.DataFrame, *, index: bool = True, pct_cols: Iterable[s
         cells = [fmt(key) if isinstance(key, pd.Timestamp) else str(key)] if index else []
         for col, val in row.items():
             if col in pct_cols:
-                cells.append(fmt(val, 2, pct=True))
+                cells.append(fmt(val, pct_digits, pct=True))
             elif isinstance(val, (float, np.floating)):
                 cells.append(fmt(val, 2 if abs(val) >= 100 else digits))
             else:
@@ -264,8 +264,15 @@ def basis_context(products: list[BasisProduct | Missing], lang: Lang) -> list[di
             ratio = charts.lines_chart(p.monthly_ratio_history.astype(float) * 100.0,
                                        "月度升贴水比例 (%)" if lang == "zh" else "monthly basis ratio (%)",
                                        fmt="svg").data_uri()
-        out.append({"missing": False, "product": p.product, "table": frame_table(ts, index=label_col is None),
-                    "bar_uri": bar, "ratio_uri": ratio, "recommended": p.recommended, "note": p.note})
+        pct = ("basis_rate", "annualised", "annualised_calendar", "div_adj_rate", "daily_average",
+               "div_adj_daily_average", "rate", "monthly")
+        today = None
+        if p.ratios_today is not None and not p.ratios_today.empty:
+            today = frame_table(p.ratios_today, index=False, pct_cols=pct, pct_digits=3)
+        out.append({"missing": False, "product": p.product,
+                    "table": frame_table(ts, index=label_col is None, pct_cols=pct, pct_digits=3),
+                    "today": today, "bar_uri": bar, "ratio_uri": ratio, "recommended": p.recommended,
+                    "note": p.note})
     return out
 
 
@@ -322,10 +329,15 @@ def commodity_context(indices: list[CommodityIndexData | Missing], asof: pd.Time
         recent = lv.loc[lv.index >= asof - pd.DateOffset(years=3)]
         if not recent.empty and np.isfinite(recent.iloc[0]) and recent.iloc[0] != 0:
             level_frames[ix.title or ix.name] = recent / recent.iloc[0] * 100.0
+        sectors = None
+        if ix.sector_weights is not None and not ix.sector_weights.empty:
+            sectors = frame_table(ix.sector_weights.rename("weight").to_frame(), pct_cols=["weight"], pct_digits=1)
         panels.append({
             "name": ix.title or ix.name,
-            "weights": frame_table(ix.weights, digits=4) if ix.weights is not None and not ix.weights.empty
-            else None,
+            "notes": list(ix.notes),
+            "sectors": sectors,
+            "weights": frame_table(ix.weights, pct_cols=["weight"], pct_digits=2)
+            if ix.weights is not None and not ix.weights.empty else None,
             "rolls": frame_table(ix.roll_schedule, index=False, max_rows=12)
             if ix.roll_schedule is not None and not ix.roll_schedule.empty else None,
         })
