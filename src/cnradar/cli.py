@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -19,6 +20,7 @@ from rich.table import Table
 
 from cnradar.config import resolve_home
 from cnradar.errors import CnradarError
+from cnradar.sources.akshare.commands import sources_command, sync_command
 from cnradar.store import Store
 
 app = typer.Typer(help="cnradar: timing radar, index-futures basis and commodity indices for China.",
@@ -33,7 +35,10 @@ def main(ctx: typer.Context,
          home: Annotated[Path | None, typer.Option(help="cnradar home (store, caches); default $CNRADAR_HOME "
                                                          "or ~/.cnradar")] = None) -> None:
     """Global options."""
-    ctx.obj = {"paths": resolve_home(home)}
+    paths = resolve_home(home)
+    # Commands that resolve the home themselves (e.g. data sync) see the same one.
+    os.environ["CNRADAR_HOME"] = str(paths.home)
+    ctx.obj = {"paths": paths}
 
 
 def open_store(ctx: typer.Context, *, read_only: bool = False) -> Store:
@@ -96,6 +101,10 @@ def data_status(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--jso
         console.print("[bold yellow]SYNTHETIC DATA[/] — the store holds a generated demo universe.")
     print_frame(bars, "bars")
     print_frame(series, "series")
+
+
+data_app.command("sync")(sync_command)
+data_app.command("sources")(sources_command)
 
 
 def _mount() -> None:
