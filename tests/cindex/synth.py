@@ -8,10 +8,17 @@ out) and volume is proportional to it.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
 from cnradar.cindex.products import load_products
+
+
+@lru_cache(maxsize=8192)
+def _ltd(key: str, year: int, month: int) -> pd.Timestamp:
+    return load_products()[key].last_trade_date(year, month)
 
 
 def synthetic_bars(
@@ -40,7 +47,7 @@ def synthetic_bars(
         c = carry.get(key, 0.0) if isinstance(carry, dict) else carry
         for year in range(days[0].year - 1, days[-1].year + 4):
             for month in p.listed_months:
-                ltd = p.last_trade_date(year, month)
+                ltd = _ltd(key, year, month)
                 live = (days <= ltd) & (days >= ltd - pd.Timedelta(days=730))
                 if not live.any():
                     continue

@@ -444,6 +444,7 @@ def product_correlations(result: IndexResult) -> pd.DataFrame:
     lv = result.levels.set_index("date")["excess"]
     idx_ret = lv.pct_change()
     cr = result.constituent_returns.reindex(idx_ret.index)
+    cr = cr.drop(columns=[k for k in result.missing if k in cr.columns])
     corr = cr.corrwith(idx_ret)
     last = result.weights[result.weights["rebalance_date"] == result.weights["rebalance_date"].max()]
     w = last.set_index("product")["weight"]
