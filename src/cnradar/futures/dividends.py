@@ -12,8 +12,8 @@
   *yield* rather than its points — better after a large index move); ``scale="points"`` keeps the points.
 * ``"auto"`` (default) — ``actual`` for ex-dates up to the last ex-date in the table, ``last_year`` beyond it
   (so a table of realised dividends is extended by the estimator), and NaN with source ``"none"`` when the
-  estimator would need last year's dividends past the table's end (``T - 1 year`` after the last ex-date) or
-  the table has no row for the index (e.g. the real bundle, which has no ``index_dividends.csv``): a missing
+  estimator would only see dates past the table's end (``t - 1 year`` after its last ex-date) or the table
+  has no row for the index (e.g. the real bundle, which has no ``index_dividends.csv``): a missing
   dividend never becomes a silent zero.
 * ``"none"`` — NaN everywhere.
 
@@ -90,8 +90,8 @@ def expected_dividend_points(dividends: pd.DataFrame | None, index: str | None, 
         return dividends_between(ev["ex_date"], ev["points"], dates, expiries), np.full(n, "actual", dtype=object)
     cover = ev["ex_date"].max().to_datetime64()
     exp = np.asarray(pd.to_datetime(expiries), dtype="datetime64[ns]")
-    # the estimator needs last year's table up to T - 1 year; past the table's end it is unknown, not zero
-    stale = (pd.DatetimeIndex(exp) - pd.DateOffset(years=1)).values > cover
+    # a year after the table's last ex-date the estimator has nothing to move forward: unknown, not zero
+    stale = (pd.DatetimeIndex(pd.to_datetime(dates)) - pd.DateOffset(years=1)).values > cover
     if method == "last_year":
         est = _last_year(ev, dates, expiries, scale, spot, index_close)
         return np.where(stale, np.nan, est), np.where(stale, "none", "last_year").astype(object)
