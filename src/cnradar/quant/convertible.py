@@ -558,42 +558,45 @@ def _lattice_kernel(g: _Grid, steps: int, vol_convention: VolConvention, smooth:
     a_d = (disc * pd_)[:, None]
     a_def = (disc * (1.0 - surv) * g.recovery_cash)[:, None]
     cr = g.cr[:, None]
-    call_level = g.call_level[:, None]
-    put_level = g.put_level[:, None]
     j = np.arange(N + 1)
     S = g.S0[:, None] * np.exp((2 * j - N)[None, :] * lnu[:, None])
     V = g.cash[:, N:N + 1] + np.zeros_like(S)
     V = np.where(g.conv_ok[:, N:N + 1], np.maximum(V, cr * S), V)
     u_col = u[:, None]
-    lnu2 = 2.0 * lnu[:, None]
     any_call = bool(g.call_ok.any())
     any_put = bool(g.put_ok.any())
+    # trigger weights without logs: ln(S_ij / L)/(2 ln u) + ½ = c_b + (2j − i)/2 with c_b = ln(S0/L)/(2 ln u) + ½
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c_call = (np.log(g.S0 / g.call_level) / (2.0 * lnu) + 0.5)[:, None]
+        c_put = (np.log(g.put_level / g.S0) / (2.0 * lnu) + 0.5)[:, None]
+    c_put = np.where(np.isinf(g.put_level)[:, None], np.inf, c_put)
+    jj = j.astype(float)
     for i in range(N - 1, -1, -1):
-        S = S[:, :-1] * u_col
-        V = a_u * V[:, 1:] + a_d * V[:, :-1] + a_def
-        V += g.cash[:, i:i + 1]
+        n = i + 1
+        S = S[:, :n] * u_col
+        Vn = a_u * V[:, 1:n + 1]
+        Vn += a_d * V[:, :n]
+        Vn += a_def + g.cash[:, i:i + 1]
+        V = Vn
         conv = cr * S
-        if any_call:
+        k = (jj[:n] - 0.5 * i)[None, :]  # (2j − i)/2 for j = 0..i
+        if any_call and g.call_ok[:, i].any():
             capped = np.minimum(V, np.maximum(g.call_cash[:, i:i + 1], conv))
             if smooth:
-                # share of the node's log-cell [lnS − ln u, lnS + ln u] above the trigger: the barrier's
-                # position between nodes enters linearly instead of jumping from node to node
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    w = np.clip((np.log(S / call_level) / lnu2 + 0.5), 0.0, 1.0)
-                w = np.where(call_level == 0, 1.0, np.nan_to_num(w)) * g.call_ok[:, i:i + 1]
-                V = V + w * (capped - V)
+                w = np.minimum(np.maximum(c_call + k, 0.0), 1.0)
             else:
-                V = np.where(g.call_ok[:, i:i + 1] & (S >= call_level), capped, V)
-        if any_put:
+                w = (S >= g.call_level[:, None]).astype(float)
+            w *= g.call_ok[:, i:i + 1]
+            V += w * (capped - V)
+        if any_put and g.put_ok[:, i].any():
             floored = np.maximum(V, g.put_cash[:, i:i + 1])
             if smooth:
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    w = np.clip((np.log(put_level / S) / lnu2 + 0.5), 0.0, 1.0)
-                w = np.where(np.isinf(put_level), 1.0, np.nan_to_num(w)) * g.put_ok[:, i:i + 1]
-                V = V + w * (floored - V)
+                w = np.minimum(np.maximum(c_put - k, 0.0), 1.0)
             else:
-                V = np.where(g.put_ok[:, i:i + 1] & (S <= put_level), floored, V)
-        V = np.where(g.conv_ok[:, i:i + 1], np.maximum(V, conv), V)
+                w = (S <= g.put_level[:, None]).astype(float)
+            w *= g.put_ok[:, i:i + 1]
+            V += w * (floored - V)
+        np.maximum(V, np.where(g.conv_ok[:, i:i + 1], conv, -np.inf), out=V)
     return V[:, 0]
 
 
