@@ -374,12 +374,21 @@ def _target_weights(m: Methodology, source: str, avail: list[str], liquidity: pd
     if raw.empty:
         raw = pub / pub.sum()
     cons = {c.product: c for c in m.constituents}
+    commodity = {k: products[k].commodity for k in raw.index}
+    complex_ = {k: products[k].complex for k in raw.index}
+    group = {k: m.sector_of(cons[k]) for k in raw.index}
+
+    def feasible(cap: float | None, labels: dict[str, str]) -> float | None:
+        # with few priced constituents a cap may be unattainable (2 metals, 35 % cap): raise it to 1 / #sets
+        if cap is None:
+            return None
+        n_sets = len({labels.get(k) or f"__{k}" for k in raw.index})
+        return max(cap, 1.0 / n_sets)
+
     w = capped_weights(
-        raw,
-        commodity={k: products[k].commodity for k in raw.index},
-        complex={k: products[k].complex for k in raw.index},
-        group={k: m.sector_of(cons[k]) for k in raw.index},
-        single=caps.single, complex_cap=caps.complex, group_cap=caps.group,
+        raw, commodity=commodity, complex=complex_, group=group,
+        single=feasible(caps.single, commodity), complex_cap=feasible(caps.complex, complex_),
+        group_cap=feasible(caps.group, group),
         floor=caps.floor if caps.floor is not None and caps.floor * len(raw) < 1 else None,
         multiple_of_average=caps.multiple_of_average,
     )

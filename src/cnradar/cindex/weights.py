@@ -86,7 +86,7 @@ def capped_weights(
             excess = pd.Series(sums[over] - cap).groupby(lab[over]).first().sum()
             x[over] *= cap / sums[over]
             fixed |= over
-            x = _spread(x, ~fixed & (x > 0), excess)
+            x = _spread(x, ~fixed & (x > 0), excess, fallback=~over & (x > 0))
             changed = True
         if floor is not None:
             sums = pd.Series(x).groupby(floor_labels).transform("sum").to_numpy()
@@ -95,7 +95,7 @@ def capped_weights(
                 short = pd.Series(floor - sums[under]).groupby(floor_labels[under]).first().sum()
                 x[under] *= floor / sums[under]
                 fixed |= under
-                x = _spread(x, ~fixed & (x > 0), -short)
+                x = _spread(x, ~fixed & (x > 0), -short, fallback=~under & (x > 0))
                 changed = True
         if not changed:
             break
@@ -110,7 +110,11 @@ def _labels(keys: list[str], mapping: Mapping[str, str] | None) -> np.ndarray:
     return np.array([mapping.get(k, k) or k for k in keys], dtype=object)
 
 
-def _spread(x: np.ndarray, free: np.ndarray, amount: float) -> np.ndarray:
+def _spread(x: np.ndarray, free: np.ndarray, amount: float, fallback: np.ndarray | None = None) -> np.ndarray:
+    """Spread ``amount`` over the ``free`` members pro rata; when every member is fixed by some rule, over the
+    members outside the binding set (``fallback``) — a later pass re-checks their own limits."""
+    if x[free].sum() <= 0 and fallback is not None:
+        free = fallback
     base = x[free].sum()
     if base <= 0:
         if abs(amount) > 1e-9:
