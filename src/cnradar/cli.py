@@ -103,6 +103,38 @@ def data_status(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--jso
     print_frame(series, "series")
 
 
+@app.command("update")
+def update(ctx: typer.Context, asof: Annotated[str | None, typer.Option(help="last day to compute")] = None) -> None:
+    """Bring the derived caches up to date: option indices, CB deviation, radar history (incremental)."""
+    from cnradar.pipeline import update_caches
+
+    with open_store(ctx) as store, progress_bar() as bar:
+        task = bar.add_task("updating", total=None)
+        result = update_caches(store, asof=asof, progress=lambda d, i, n: bar.update(task, description=d,
+                                                                                      completed=i, total=n))
+    print_frame(pd.DataFrame([vars(s) for s in result.steps]), "update")
+
+
+@app.command("demo")
+def demo(ctx: typer.Context,
+         seed: Annotated[int, typer.Option(help="random seed of the synthetic universe")] = 20240101,
+         preset: Annotated[str | None, typer.Option(help="size preset (e.g. small); default: full 2012-2025")] = None,
+         lang: Annotated[str, typer.Option(help="report language: zh or en")] = "zh",
+         out: Annotated[Path | None, typer.Option(help="report folder (default: <home>/reports)")] = None) -> None:
+    """The main job on synthetic data: generate the demo universe, import it, compute everything, write the
+    weekly report and print its path. A second run reuses the bundle, the store and the caches."""
+    from cnradar.pipeline import run_demo
+
+    with progress_bar() as bar:
+        task = bar.add_task("demo", total=4)
+        result = run_demo(ctx.obj["paths"], seed=seed, preset=preset, lang=lang, out_dir=out,
+                          progress=lambda d, i, n: bar.update(task, description=d, completed=i, total=n))
+    print_frame(pd.DataFrame([vars(s) for s in result.steps]), "cnradar demo (SYNTHETIC DATA)")
+    report = result.report
+    if report is not None:
+        console.print(f"report: [bold]{report.html}[/] ({report.size / 2**20:.1f} MiB in {report.seconds:.1f} s)")
+
+
 data_app.command("sync")(sync_command)
 data_app.command("sources")(sources_command)
 
