@@ -580,11 +580,16 @@ def data_coverage(store: Any, asof: pd.Timestamp, radar: RadarData | Missing, hi
         tab = radar.table
         rows = {}
         sc = _dated(scores.copy()) if scores is not None else None
+        status = _get(history, "status")
         for ind, r in tab.iterrows():
             s = sc[ind].dropna() if sc is not None and ind in sc.columns else pd.Series(dtype=float)
             rows[ind] = {"name": r["name"], "has_data": bool(np.isfinite(float(r["this_week"]))),
                          "first": s.index[0] if len(s) else None, "last": s.index[-1] if len(s) else None,
                          "proxy": r.get("proxy") or ""}
+            if isinstance(status, pd.DataFrame) and ind in status.index:
+                miss = status.loc[ind].get("missing")
+                rows[ind]["inputs"] = str(status.loc[ind].get("source") or "")
+                rows[ind]["missing_input"] = miss if isinstance(miss, str) else ""
         indicators = pd.DataFrame.from_dict(rows, orient="index")
         indicators.index.name = "indicator"
     sources = _source_asof(store, asof)
@@ -623,18 +628,42 @@ def _source_asof(store: Any, asof: pd.Timestamp) -> pd.DataFrame | None:
 # --------------------------------------------------------------------------------------------------------------
 
 
+def update_derived(store: Any, asof: pd.Timestamp, guard: _Guard | None = None) -> list[Missing]:
+    """Bring the cached derived tables the radar reads up to ``asof`` (incremental): the 50ETF option indices
+    (``cnradar.options.history.update_option_indices``) and the convertible pricing deviation
+    (``cnradar.convertibles.deviation.update_deviation``). Failures become :class:`Missing` entries."""
+    guard = guard or _Guard(False)
+    before = len(guard.missing)
+    guard.run("derived:option_indices",
+              lambda: _module("cnradar.options.history").update_option_indices(store, "510050.SH", asof=asof))
+    guard.run("derived:cb_deviation", lambda: _module("cnradar.convertibles.deviation").update_deviation(
+        store, asof=asof))
+    return guard.missing[before:]
+
+
 def collect(store: Any, asof: pd.Timestamp, lang: Lang = "zh", *, years: float = 5.0, strict: bool = False,
-            commodity_names: Iterable[str] | None = None) -> tuple[ReportInputs, list[Missing]]:
-    """Gather every section's inputs for ``asof``; returns the inputs and the list of missing parts."""
+            commodity_names: Iterable[str] | None = None, refresh_derived: bool = False
+            ) -> tuple[ReportInputs, list[Missing]]:
+    """Gather every section's inputs for ``asof``; returns the inputs and the list of missing parts.
+    ``refresh_derived``: first run :func:`update_derived` (writes the store's derived caches)."""
     guard = _Guard(strict)
+    if refresh_derived:
+        update_derived(store, asof, guard)
     loaded = guard.run("radar", lambda: load_radar(store, asof, lang, years))
     if isinstance(loaded, Missing):
         radar, history = loaded, None
     else:
         radar, history = loaded
-        for _, r in radar.table.iterrows():
+        status = _get(history, "status")
+        for ind, r in radar.table.iterrows():
             if not np.isfinite(float(r["this_week"])):
-                guard.note(Missing(f"radar:{r.name}", "no data for this week (input missing or not yet public)"))
+                why = "no data for this week (input missing or not yet public)"
+                if isinstance(status, pd.DataFrame) and ind in status.index:
+                    st = status.loc[ind]
+                    miss = st.get("missing")
+                    why = (f"input {miss} missing" if isinstance(miss, str) and miss else
+                           "no score yet: inputs too short for the indicator's windows") + f" (inputs: {st.get('source')})"
+                guard.note(Missing(f"radar:{ind}", why))
     evaluation = (guard.run("evaluation", lambda: evaluation_from(radar, history, lang))
                   if isinstance(radar, RadarData) else None)
     basis = [guard.run(f"basis:{p}", lambda p=p: basis_product(store, p, asof, lang)) for p in BASIS_PRODUCTS]

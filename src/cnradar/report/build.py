@@ -198,7 +198,7 @@ def write_report(inputs: ReportInputs, missing: Sequence[Missing], out_dir: Path
 def build_report(store: Any, *, asof: Any, out_dir: str | Path, lang: Lang = "zh",
                  formats: Iterable[str] | str = ("html", "png", "md"), chart_format: ChartFormat = "png",
                  years: float = 5.0, strict: bool = False,
-                 commodity_indices: Iterable[str] | None = None) -> ReportResult:
+                 commodity_indices: Iterable[str] | None = None, refresh_derived: bool = False) -> ReportResult:
     """Build the weekly report from whatever is in ``store`` as of ``asof``.
 
     Parameters
@@ -215,6 +215,8 @@ def build_report(store: Any, *, asof: Any, out_dir: str | Path, lang: Lang = "zh
     years : history shown in the indicator and composite charts (seed: last 3–5 years).
     strict : re-raise unexpected exceptions from other areas instead of showing an "error" panel.
     commodity_indices : names to show; default every methodology of ``cnradar.cindex``.
+    refresh_derived : first bring the option-index and convertible-deviation caches up to ``asof``
+        (incremental; writes to the store). The CLI does this by default.
 
     Returns
     -------
@@ -232,7 +234,7 @@ def build_report(store: Any, *, asof: Any, out_dir: str | Path, lang: Lang = "zh
     _formats(formats)  # validate before any work
     day = resolve_asof(store, asof)
     inputs, missing = assemble.collect(store, day, lang, years=years, strict=strict,
-                                       commodity_names=commodity_indices)
+                                       commodity_names=commodity_indices, refresh_derived=refresh_derived)
     result = write_report(inputs, missing, Path(out_dir), lang=lang, formats=formats, chart_format=chart_format,
                           years=years)
     total = time.perf_counter() - t0
