@@ -20,6 +20,7 @@ from rich.table import Table
 
 from cnradar.config import resolve_home
 from cnradar.errors import CnradarError
+from cnradar.report.cli import report_command
 from cnradar.sources.akshare.commands import sources_command, sync_command
 from cnradar.store import Store
 
@@ -135,6 +136,7 @@ def demo(ctx: typer.Context,
         console.print(f"report: [bold]{report.html}[/] ({report.size / 2**20:.1f} MiB in {report.seconds:.1f} s)")
 
 
+app.command("report")(report_command)
 data_app.command("sync")(sync_command)
 data_app.command("sources")(sources_command)
 

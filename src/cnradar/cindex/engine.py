@@ -44,6 +44,9 @@ from cnradar.cindex.products import _CONTRACT, load_products, parse_contract
 from cnradar.cindex.weights import blended_weights, capped_weights
 from cnradar.errors import DataError, explain
 
+#: Days a collateral rate may be carried forward past its last fixing (weekends, holidays).
+MAX_RATE_STALENESS_DAYS = 14
+
 Mode = Literal["contracts", "continuous"]
 
 
@@ -303,6 +306,15 @@ def compute_index(
         r = pd.Series(rates, dtype=float).sort_index()
         r.index = pd.to_datetime(r.index)
         rr = r.reindex(r.index.union(ts_days)).ffill().reindex(ts_days).to_numpy() / 100.0
+        # A rate is carried at most MAX_RATE_STALENESS_DAYS past its last fixing: a series that ends (SHIBOR in
+        # the real bundle stops in 2022-06) ends the total-return index instead of silently freezing the rate.
+        seen = pd.Series(r.index, index=r.index)
+        last_fix = seen.reindex(seen.index.union(ts_days)).ffill().reindex(ts_days)
+        stale = (ts_days - pd.DatetimeIndex(last_fix)).days > MAX_RATE_STALENESS_DAYS
+        if stale.any():
+            notes.append(f"collateral rate {m.calculation.collateral_series} has no fixing after "
+                         f"{last_fix[stale].min().date()}; no total return after it")
+        rr[np.asarray(stale)] = np.nan
         dd = np.diff(days).astype(int)
         prev = rr[:-1]
         if m.calculation.collateral_convention == "discount_91":
@@ -435,11 +447,8 @@ def build_index(
 
 
 def _rate_series(store, series: str, asof) -> pd.Series | None:
-    try:
-        obs = store.observations(series, asof=asof)
-    except Exception:  # an unknown series means "no collateral"; the result notes it
-        return None
-    if obs is None or len(obs) == 0:
+    obs = store.observations(series, asof=asof)  # an unknown series gives no rows: "no collateral", noted
+    if len(obs) == 0:
         return None
     when = pd.to_datetime(obs["release_date"]).fillna(pd.to_datetime(obs["period"])) \
         if "release_date" in obs else pd.to_datetime(obs["period"])
