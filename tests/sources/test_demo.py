@@ -453,3 +453,29 @@ def test_commodity_curves_converge_and_change_shape(demo_bundle, bars, instrumen
     cu = cb[cb["product"] == "CU.SHF"].sort_values(["date", "last_trade_date"])
     front_back = cu.groupby("date")["settle"].agg(lambda s: s.iloc[-1] / s.iloc[0])
     assert (front_back > 1).mean() > 0.05 and (front_back < 1).mean() > 0.05  # contango and backwardation
+
+
+# ------------------------------------------------------------------ CLI
+def test_demo_command_generates_and_imports(tmp_path):
+    import typer
+    from typer.testing import CliRunner
+
+    from cnradar.sources.demo.cli import bundle_summary, demo_command
+    from cnradar.store import Store
+
+    app = typer.Typer()
+    app.command("demo")(demo_command)
+    app.command("noop")(lambda: None)  # two commands keep "demo" a sub-command, as when mounted
+    out = tmp_path / "bundle"
+    args = ["demo", "--out", str(out), "--home", str(tmp_path / "home"), "--seed", "3", "--start", "2023-01-03",
+            "--end", "2023-06-30", "--n-stocks", "5", "--n-convertibles", "2", "--commodity", "CU.SHF"]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    assert "SYNTHETIC" in res.output
+    summary = bundle_summary(out).set_index("file")
+    assert summary.loc["bars/index.csv", "rows"] == 5 * len(calendar.sessions("2023-01-03", "2023-06-30"))
+    with Store.open(tmp_path / "home" / "store.duckdb", read_only=True) as store:
+        assert store.meta()["synthetic"] is True
+        assert set(store.instruments(kind="commodity_future")["product"]) == {"CU.SHF"}
+    bad = CliRunner().invoke(app, ["demo", "--out", str(tmp_path / "x"), "--preset", "huge", "--no-import"])
+    assert bad.exit_code == 2 and "unknown demo preset" in bad.output

@@ -143,7 +143,8 @@ def stock_universe(n_stocks: int, days: pd.DatetimeIndex, rng: np.random.Generat
     for b in range(4):
         k = int((boards == b).sum())
         picks = np.sort(rng.choice(span[b], size=k, replace=False)) + base[b]
-        codes.append(np.char.add(np.char.zfill(picks.astype(str), 6), ".SH" if b in (0, 3) else ".SZ"))
+        suffix = ".SH" if b in (0, 3) else ".SZ"
+        codes.append(np.array([f"{int(c):06d}{suffix}" for c in picks], dtype=object))
     # keep the board order of `boards` stable: assign codes board by board
     symbols = np.empty(n_stocks, dtype=object)
     for b in range(4):
