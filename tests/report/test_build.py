@@ -134,9 +134,9 @@ def test_weekly_dates_and_table_from_history(history, close_series):
 def test_fallback_narrative_in_the_seeds_words(history, close_series):
     radar = assemble.radar_from_history(history, ASOF, "zh", index_close=close_series)
     paras = fallback_narrative(radar, "zh")
-    assert paras[0] == ("流动性：本周货币方向、货币强度、信用方向发出看空信号，信用强度无显著信号，"
+    assert paras[0] == ("① 流动性：本周货币方向、货币强度、信用方向发出看空信号，信用强度无显著信号，"
                         "当前流动性得分为-0.75分，综合来看显著看空。")
-    assert paras[3].startswith("资金面：本周两融增量、成交额趋势、中国主权CDS利差发出看多信号，海外风险厌恶指数发出看空信号")
+    assert paras[3].startswith("④ 资金面：本周两融增量、成交额趋势、中国主权CDS利差发出看多信号，海外风险厌恶指数发出看空信号")
     assert "0.50分" in paras[3]
     en = fallback_narrative(radar, "en")
     assert en[0].startswith("Liquidity: this week") and "-0.75: strongly bearish." in en[0]

@@ -24,7 +24,7 @@ from cnradar.errors import ConfigError, explain
 from cnradar.report import assemble, sections
 from cnradar.report.charts import ChartFormat
 from cnradar.report.fonts import find_cjk_font
-from cnradar.report.labels import Lang, t, up_down_colors
+from cnradar.report.labels import Lang, composite_bands_text, t, up_down_colors
 from cnradar.report.model import Missing, ReportInputs
 
 log = logging.getLogger(__name__)
@@ -112,6 +112,7 @@ def render_context(inputs: ReportInputs, missing: Sequence[Missing], lang: Lang,
         "version": _version(),
         "up": up,
         "down": down,
+        "bands": composite_bands_text(lang),
         "T": {k: t(k, lang) for k in ("title", "summary", "hexagon", "categories", "table", "indicators",
                                        "narrative", "history", "basis", "commodity", "evaluation", "data",
                                        "this_week", "last_week", "change", "composite", "no_data", "synthetic",

@@ -115,7 +115,8 @@ def fallback_narrative(data: RadarData, lang: Lang) -> list[str]:
                 parts.append("、".join(groups["flat"]) + "无显著信号")
             if groups["nan"]:
                 parts.append("、".join(groups["nan"]) + "无数据")
-            paras.append(f"{dname}：本周" + "，".join(parts) + f"，当前{dname}得分为{fmt(score)}分，"
+            num = "①②③④⑤⑥"[DIMENSIONS.index(dim)]
+            paras.append(f"{num} {dname}：本周" + "，".join(parts) + f"，当前{dname}得分为{fmt(score)}分，"
                          f"综合来看{signal_label(score, 'zh')}。")
         else:
             parts = []
