@@ -22,6 +22,7 @@ from cnradar.config import resolve_home
 from cnradar.errors import CnradarError
 from cnradar.report.cli import report_command
 from cnradar.sources.akshare.commands import sources_command, sync_command
+from cnradar.sources.demo.cli import demo_command
 from cnradar.store import Store
 
 app = typer.Typer(help="cnradar: timing radar, index-futures basis and commodity indices for China.",
@@ -137,6 +138,7 @@ def demo(ctx: typer.Context,
 
 
 app.command("report")(report_command)
+data_app.command("demo")(demo_command)
 data_app.command("sync")(sync_command)
 data_app.command("sources")(sources_command)
 
