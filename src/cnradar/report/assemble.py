@@ -662,7 +662,7 @@ def collect(store: Any, asof: pd.Timestamp, lang: Lang = "zh", *, years: float =
                     st = status.loc[ind]
                     miss = st.get("missing")
                     why = (f"input {miss} missing" if isinstance(miss, str) and miss else
-                           "no score yet: inputs too short for the indicator's windows") + f" (inputs: {st.get('source')})"
+                           "no score on this date: an input ended, is stale, or is too short for the indicator's windows") + f" (inputs: {st.get('source')})"
                 guard.note(Missing(f"radar:{ind}", why))
     evaluation = (guard.run("evaluation", lambda: evaluation_from(radar, history, lang))
                   if isinstance(radar, RadarData) else None)
