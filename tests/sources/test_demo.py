@@ -227,7 +227,9 @@ def test_deep_discount_in_2015_and_recovery(tiny):
         (fut["last_trade_date"] - fut["date"]).dt.days / 365)
     crisis = ann[(fut["date"] >= "2015-07-15") & (fut["date"] <= "2015-12-31")]
     bubble = ann[(fut["date"] >= "2015-05-04") & (fut["date"] <= "2015-06-10")]
+    recovery = ann[(fut["date"] >= "2016-03-01") & (fut["date"] <= "2016-03-31")]
     assert crisis.median() < -0.15 and bubble.median() > 0.0
+    assert recovery.median() > crisis.median() + 0.05  # the discount narrows after the crisis
 
 
 # ------------------------------------------------------------------ index dividends

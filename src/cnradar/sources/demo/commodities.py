@@ -15,7 +15,8 @@ Prices, with ``tau = (T − t)/365`` and ``m(.)`` the calendar month::
 product AR(1); ``cy`` an AR(1) convenience yield around ``storage_p`` so the curve swings between contango and
 backwardation; ``A_p`` the seasonal amplitude (grains, softs, livestock, natural gas, heating oil, hogs).
 On the last trading day the settle is ``S_T`` (convergence). Volume and open interest concentrate on the main
-contract: the nearest ``active_months`` contract with more than 20 sessions left. Truth in
+contract: the nearest ``active_months`` contract with more than 20 sessions left. Chinese products launched
+after 2005 (``LAUNCH``, e.g. INE crude 2018-03-26, urea 2019-08-09) trade from their launch day only. Truth in
 ``truth/commodity_factors`` (per product and day: spot, slope, convenience yield).
 """
 
@@ -38,6 +39,17 @@ GLOBAL_ANCHORS = [
 SECTOR_VOL = {"energy": 0.32, "industrial_metals": 0.20, "precious_metals": 0.15, "agriculture": 0.18,
               "livestock": 0.20, "softs": 0.26, "ferrous": 0.26, "chemicals": 0.22}
 SEASONAL = {"agriculture": 0.04, "softs": 0.03, "livestock": 0.06}
+#: first trading day of Chinese products launched after the SSE calendar starts (exchange announcements); no
+#: contract of the product trades before it
+LAUNCH = {
+    "ZN.SHF": "2007-03-26", "PB.SHF": "2011-03-24", "NI.SHF": "2015-03-27", "SN.SHF": "2015-03-27",
+    "AU.SHF": "2008-01-09", "AG.SHF": "2012-05-10", "RB.SHF": "2009-03-27", "HC.SHF": "2014-03-21",
+    "I.DCE": "2013-10-18", "J.DCE": "2011-04-15", "JM.DCE": "2013-03-22", "SC.INE": "2018-03-26",
+    "BU.SHF": "2013-10-09", "L.DCE": "2007-07-31", "PP.DCE": "2014-02-28", "V.DCE": "2009-05-25",
+    "EG.DCE": "2018-12-10", "TA.CZC": "2006-12-18", "MA.CZC": "2011-10-28", "FG.CZC": "2012-12-03",
+    "SA.CZC": "2019-12-06", "UR.CZC": "2019-08-09", "CS.DCE": "2014-12-19", "Y.DCE": "2006-01-09",
+    "P.DCE": "2007-10-29", "OI.CZC": "2007-06-08", "RM.CZC": "2012-12-28", "AP.CZC": "2017-12-22",
+}
 SEASONAL_ROOT = {"NG": 0.10, "HO": 0.04, "LH": 0.08, "AP": 0.08, "JD": 0.08}
 
 
@@ -114,9 +126,11 @@ def commodity_futures(days_sse: pd.DatetimeIndex, r_sse: np.ndarray, rng: np.ran
         months = [m for m, k in zip(months, keep, strict=True) if k]
         ltd, listd = ltd[keep], listd[keep]
         lp = np.searchsorted(grid.values, listd, side="left")
+        if key in LAUNCH:  # a product launched inside the range lists its first contracts on its launch day
+            lp = np.maximum(lp, np.searchsorted(grid.values, np.datetime64(LAUNCH[key]), side="left"))
         ep = np.minimum(np.searchsorted(grid.values, ltd, side="left"), n - 1)
         expired_in = np.searchsorted(grid.values, ltd, side="left") < n
-        lengths = np.maximum(ep - lp + 1, 0)
+        lengths = np.where(lp < n, np.maximum(ep - lp + 1, 0), 0)
         cidx = np.repeat(np.arange(len(months)), lengths)
         off = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         d = lp[cidx] + off
@@ -146,12 +160,13 @@ def commodity_futures(days_sse: pd.DatetimeIndex, r_sse: np.ndarray, rng: np.ran
         oi = np.round(2.5 * base * weight * np.clip(left / 20.0, 0.05, 1.0)
                       * np.exp(0.1 * sub_rng.standard_normal(len(d))))
         codes = np.array([p.contract(y, mo) for y, mo in months])
+        listed = lengths > 0
         bars.append(bars_frame(codes[cidx], grid.values[d], open=opn, high=hi, low=lo, close=close,
                                settle=settle, volume=np.maximum(volume, 1.0), open_interest=np.maximum(oi, 1.0)))
         instr.append(pd.DataFrame({
             "symbol": codes, "kind": "commodity_future", "product": p.key, "exchange": p.exchange,
             "multiplier": p.multiplier, "list_date": grid.values[np.minimum(lp, n - 1)], "last_trade_date": ltd,
-            "name": [f"{p.name_zh}{y % 100:02d}{mo:02d} (demo)" for y, mo in months]}))
+            "name": [f"{p.name_zh}{y % 100:02d}{mo:02d} (demo)" for y, mo in months]})[listed])
         truth.append(pd.DataFrame({"product": p.key, "date": grid, "spot": np.round(spot, 6),
                                    "slope": np.round(slope, 6), "convenience_yield": np.round(cy, 6),
                                    "seasonal_amplitude": amp, "seasonal_peak_month": peak}))
