@@ -452,18 +452,60 @@ class _Grid:
 
 def _build_grid(terms: list[ConvertibleTerms], markets: list[MarketInputs], steps: int,
                 *, with_options: bool = True) -> _Grid:
+    """Kernel inputs for all bonds at once: schedules padded to (B, K) and placed on the (B, N+1) grid with
+    array operations (no per-bond loop beyond reading the frozen specs)."""
     B, N = len(terms), steps
-    S0 = np.empty(B)
-    K = np.empty(B)
-    par = np.empty(B)
-    T = np.empty(B)
-    r = np.empty(B)
-    q = np.empty(B)
-    sig = np.empty(B)
-    lam = np.empty(B)
-    rec = np.empty(B)
+    vo = np.fromiter((m.valuation_date.toordinal() for m in markets), float, B)
+    mat = np.fromiter((t.maturity_date.toordinal() for t in terms), float, B)
+    if len(markets) != B:
+        raise ConfigError(explain("terms and markets differ in length", "need one market per bond",
+                                  (B, len(markets)), "Pass aligned lists."))
+    late = np.flatnonzero(vo >= mat)
+    if late.size:
+        t, v = terms[late[0]], markets[late[0]].valuation_date
+        raise DataError(explain(f"cannot price {t.symbol}", "the valuation date must be before maturity",
+                                f"{v} >= {t.maturity_date}", "Drop matured bonds before pricing."))
+    S0 = np.fromiter((m.stock_price for m in markets), float, B)
+    K = np.fromiter((t.conversion_price for t in terms), float, B)
+    par = np.fromiter((t.par for t in terms), float, B)
+    r = np.fromiter((m.rate for m in markets), float, B)
+    q = np.fromiter((m.dividend_yield for m in markets), float, B)
+    sig = np.fromiter((m.sigma for m in markets), float, B)
+    lam = np.fromiter((m.default_intensity for m in markets), float, B)
+    rec = np.fromiter((m.recovery for m in markets), float, B) * par
+    T = (mat - vo) / DAYS_PER_YEAR
+    # schedules padded to (B, Kmax): padding pays at +inf (never live, never counted before a time)
+    sch = [_schedule(t) for t in terms]
+    nk = np.fromiter((len(s.pay) for s in sch), np.int64, B)
+    kmax = int(nk.max())
+    pay = np.full((B, kmax), np.inf)
+    start = np.full((B, kmax), np.inf)
+    coupon = np.zeros((B, kmax))
+    amount = np.zeros((B, kmax))
+    for b, s in enumerate(sch):
+        n_b = nk[b]
+        pay[b, :n_b], start[b, :n_b], coupon[b, :n_b], amount[b, :n_b] = s.pay, s.start, s.coupon, s.amount
+    cols = np.arange(kmax)[None, :]
+    valid = cols < nk[:, None]
+    pay_t = (pay - vo[:, None]) / DAYS_PER_YEAR
+    start_t = (start - vo[:, None]) / DAYS_PER_YEAR
+    live = valid & (pay_t > 0)
+    with np.errstate(invalid="ignore"):
+        idx = np.clip(np.rint(np.where(live, pay_t, 0.0) / T[:, None] * N), 1, N).astype(np.int64)
+    idx[cols == (nk - 1)[:, None]] = N  # the redemption sits on the last step
     cash = np.zeros((B, N + 1))
-    accrued = np.zeros((B, N + 1))
+    rows = np.broadcast_to(np.arange(B)[:, None], (B, kmax))
+    np.add.at(cash, (rows[live], idx[live]), amount[live])
+    # accrued interest at each step: coupon × (t − period start) / period length, within the live period
+    times = np.linspace(0.0, 1.0, N + 1)[None, :] * T[:, None]
+    k = np.zeros((B, N + 1), dtype=np.int64)
+    for c in range(kmax):
+        k += pay_t[:, c:c + 1] < times
+    np.minimum(k, (nk - 1)[:, None], out=k)
+    pk = np.take_along_axis(pay_t, k, axis=1)
+    sk = np.take_along_axis(start_t, k, axis=1)
+    period_len = np.maximum(pk - sk, 1e-12)
+    accrued = np.take_along_axis(coupon, k, axis=1) * np.clip((times - sk) / period_len, 0.0, 1.0)
     conv_ok = np.zeros((B, N + 1), dtype=bool)
     call_ok = np.zeros((B, N + 1), dtype=bool)
     put_ok = np.zeros((B, N + 1), dtype=bool)
@@ -471,42 +513,26 @@ def _build_grid(terms: list[ConvertibleTerms], markets: list[MarketInputs], step
     put_level = np.zeros(B)
     call_price = np.zeros(B)
     put_price = np.zeros(B)
-    tgrid_unit = np.linspace(0.0, 1.0, N + 1)
-    for b, (t, m) in enumerate(zip(terms, markets, strict=True)):
-        v = m.valuation_date
-        if v >= t.maturity_date:
-            raise DataError(explain(f"cannot price {t.symbol}", "the valuation date must be before maturity",
-                                    f"{v} >= {t.maturity_date}", "Drop matured bonds before pricing."))
-        Tb = (t.maturity_date - v).days / DAYS_PER_YEAR
-        S0[b], K[b], par[b], T[b] = m.stock_price, t.conversion_price, t.par, Tb
-        r[b], q[b], sig[b], lam[b] = m.rate, m.dividend_yield, m.sigma, m.default_intensity
-        rec[b] = m.recovery * t.par
-        times = tgrid_unit * Tb
-        sch = _schedule(t)
-        vo = v.toordinal()
-        pay_t = (sch.pay - vo) / DAYS_PER_YEAR
-        start_t = (sch.start - vo) / DAYS_PER_YEAR
-        live = pay_t > 0
-        idx = np.clip(np.rint(pay_t[live] / Tb * N).astype(int), 1, N)
-        idx[-1] = N  # the redemption sits on the last step
-        np.add.at(cash[b], idx, sch.amount[live])
-        # accrued interest at each step: coupon × (t − period start) / period length, within the live period
-        k = np.searchsorted(pay_t, times, side="left").clip(0, len(pay_t) - 1)
-        period_len = np.maximum(pay_t[k] - start_t[k], 1e-12)
-        accrued[b] = sch.coupon[k] * np.clip((times - start_t[k]) / period_len, 0.0, 1.0)
-        if with_options:
-            conv_start = (t.conversion_start - v).days / DAYS_PER_YEAR
-            conv_ok[b] = times >= conv_start - 1e-12
-            if t.call is not None:
-                call_ok[b] = conv_ok[b].copy()
-                call_ok[b, N] = False
-                call_level[b] = t.call.trigger * t.conversion_price
-                call_price[b] = t.call.price * t.par / 100.0
-            if t.put is not None:
-                put_ok[b] = times >= Tb - t.put.years - 1e-12
-                put_ok[b, N] = False
-                put_level[b] = t.put.trigger * t.conversion_price
-                put_price[b] = t.put.price * t.par / 100.0
+    if with_options:
+        conv_start = np.fromiter(((t.conversion_start - m.valuation_date).days for t, m in
+                                  zip(terms, markets, strict=True)), float, B) / DAYS_PER_YEAR
+        conv_ok = times >= (conv_start - 1e-12)[:, None]
+        has_call = np.fromiter((t.call is not None for t in terms), bool, B)
+        has_put = np.fromiter((t.put is not None for t in terms), bool, B)
+        call_ok = conv_ok & has_call[:, None]
+        call_ok[:, N] = False
+        for b in np.flatnonzero(has_call):
+            c = terms[b].call
+            call_level[b] = c.trigger * terms[b].conversion_price
+            call_price[b] = c.price * terms[b].par / 100.0
+        put_years = np.zeros(B)
+        for b in np.flatnonzero(has_put):
+            p = terms[b].put
+            put_years[b] = p.years
+            put_level[b] = p.trigger * terms[b].conversion_price
+            put_price[b] = p.price * terms[b].par / 100.0
+        put_ok = (times >= (T - put_years - 1e-12)[:, None]) & has_put[:, None]
+        put_ok[:, N] = False
     cr = np.where(with_options, par / K, 0.0)
     return _Grid(S0=S0, cr=cr, K=K, T=T, r=r, q=q, sigma=sig, lam=lam, recovery_cash=rec, cash=cash,
                  accrued=accrued, conv_ok=conv_ok, call_ok=call_ok, call_level=call_level,
@@ -531,7 +557,13 @@ def _schedule(terms: ConvertibleTerms) -> _Schedule:
 
 
 def _lattice_kernel(g: _Grid, steps: int, vol_convention: VolConvention, smooth: bool = True) -> np.ndarray:
-    """Backward induction on (B, i+1) arrays; returns the root value per bond (dirty)."""
+    """Backward induction over the whole cross-section; returns the root value per bond (dirty).
+
+    All bonds share the grid shape; each has its own Δt = T_b / N, u_b, p_u, p_d. The node values live in
+    one node-major ``(N+1, B)`` buffer, so the step-``i`` layer ``V[:i+1]`` is a contiguous block and every
+    operation runs over contiguous rows of B bonds, in place, on preallocated buffers (no per-step
+    allocation). The conversion value is carried node by node (``CR·S_{i,j} = u · CR·S_{i+1,j}``).
+    """
     N = steps
     dt_ = g.T / N
     if vol_convention == "hull":
@@ -554,63 +586,93 @@ def _lattice_kernel(g: _Grid, steps: int, vol_convention: VolConvention, smooth:
                                   "need d·e^{-λΔt} < e^{(r-q)Δt} < u·e^{-λΔt}",
                                   (float(pu[bad]), float(pd_[bad])), "Increase steps."))
     disc = np.exp(-g.r * dt_)
-    a_u = (disc * pu)[:, None]
-    a_d = (disc * pd_)[:, None]
-    a_def = (disc * (1.0 - surv) * g.recovery_cash)[:, None]
-    cr = g.cr[:, None]
+    a_u = disc * pu
+    a_d = disc * pd_
+    a_def = disc * (1.0 - surv) * g.recovery_cash
+    # node-major (step, bond) copies of the per-step inputs
+    step_cash = np.ascontiguousarray((a_def[:, None] + g.cash).T)  # recovery leg + payment at step i
     j = np.arange(N + 1)
-    S = g.S0[:, None] * np.exp((2 * j - N)[None, :] * lnu[:, None])
-    V = g.cash[:, N:N + 1] + np.zeros_like(S)
-    V = np.where(g.conv_ok[:, N:N + 1], np.maximum(V, cr * S), V)
-    u_col = u[:, None]
-    any_call = bool(g.call_ok.any())
-    any_put = bool(g.put_ok.any())
+    S = np.ascontiguousarray((g.S0[:, None] * np.exp((2 * j - N)[None, :] * lnu[:, None])).T)  # (N+1, B)
+    conv = g.cr * S
+    V = np.where(g.conv_ok[:, N], np.maximum(g.cash[:, N], conv), g.cash[:, N])
+    tmp = np.empty_like(V)
+    w = np.empty_like(V)
+    call_col = g.call_ok.any(axis=0)
+    put_col = g.put_ok.any(axis=0)
+    conv_all = g.conv_ok.all(axis=0)
+    conv_any = g.conv_ok.any(axis=0)
+    if call_col.any():
+        call_cash = np.ascontiguousarray(g.call_cash.T)
+        call_okf = np.ascontiguousarray(g.call_ok.T, dtype=float)
+    if put_col.any():
+        put_cash = np.ascontiguousarray(g.put_cash.T)
+        put_okf = np.ascontiguousarray(g.put_ok.T, dtype=float)
     # trigger weights without logs: ln(S_ij / L)/(2 ln u) + ½ = c_b + (2j − i)/2 with c_b = ln(S0/L)/(2 ln u) + ½
     with np.errstate(divide="ignore", invalid="ignore"):
-        c_call = (np.log(g.S0 / g.call_level) / (2.0 * lnu) + 0.5)[:, None]
-        c_put = (np.log(g.put_level / g.S0) / (2.0 * lnu) + 0.5)[:, None]
-    c_put = np.where(np.isinf(g.put_level)[:, None], np.inf, c_put)
-    jj = j.astype(float)
+        c_call = np.log(g.S0 / g.call_level) / (2.0 * lnu) + 0.5
+        c_put = np.log(g.put_level / g.S0) / (2.0 * lnu) + 0.5
+    c_put = np.where(np.isinf(g.put_level), np.inf, c_put)
+    jj = j.astype(float)[:, None]
     for i in range(N - 1, -1, -1):
         n = i + 1
-        S = S[:, :n] * u_col
-        Vn = a_u * V[:, 1:n + 1]
-        Vn += a_d * V[:, :n]
-        Vn += a_def + g.cash[:, i:i + 1]
-        V = Vn
-        conv = cr * S
-        k = (jj[:n] - 0.5 * i)[None, :]  # (2j − i)/2 for j = 0..i
-        if any_call and g.call_ok[:, i].any():
-            capped = np.minimum(V, np.maximum(g.call_cash[:, i:i + 1], conv))
+        Vi, ti, wi, ci = V[:n], tmp[:n], w[:n], conv[:n]
+        ci *= u
+        np.multiply(V[1:n + 1], a_u, out=ti)
+        np.multiply(Vi, a_d, out=Vi)
+        Vi += ti
+        Vi += step_cash[i]
+        if not smooth:
+            Si = S[:n]
+            Si *= u
+        k = jj[:n] - 0.5 * i  # (2j − i)/2 for j = 0..i
+        if call_col[i]:
+            # V += w (min(V, max(call cash, CR·S)) − V), w = share of the node's log-cell above the trigger
+            np.maximum(ci, call_cash[i], out=ti)
+            np.minimum(ti, Vi, out=ti)
+            ti -= Vi
             if smooth:
-                w = np.minimum(np.maximum(c_call + k, 0.0), 1.0)
+                np.add(k, c_call, out=wi)
+                np.clip(wi, 0.0, 1.0, out=wi)
             else:
-                w = (S >= g.call_level[:, None]).astype(float)
-            w *= g.call_ok[:, i:i + 1]
-            V += w * (capped - V)
-        if any_put and g.put_ok[:, i].any():
-            floored = np.maximum(V, g.put_cash[:, i:i + 1])
+                np.greater_equal(Si, g.call_level, out=wi)
+            wi *= call_okf[i]
+            ti *= wi
+            Vi += ti
+        if put_col[i]:
+            np.maximum(Vi, put_cash[i], out=ti)
+            ti -= Vi
             if smooth:
-                w = np.minimum(np.maximum(c_put - k, 0.0), 1.0)
+                np.subtract(c_put, k, out=wi)
+                np.clip(wi, 0.0, 1.0, out=wi)
             else:
-                w = (S <= g.put_level[:, None]).astype(float)
-            w *= g.put_ok[:, i:i + 1]
-            V += w * (floored - V)
-        np.maximum(V, np.where(g.conv_ok[:, i:i + 1], conv, -np.inf), out=V)
-    return V[:, 0]
+                np.less_equal(Si, g.put_level, out=wi)
+            wi *= put_okf[i]
+            ti *= wi
+            Vi += ti
+        if conv_all[i]:
+            np.maximum(Vi, ci, out=Vi)
+        elif conv_any[i]:
+            np.maximum(Vi, np.where(g.conv_ok[:, i], ci, -np.inf), out=Vi)
+    return V[0].copy()
+
+
+def _floor_from_grid(g: _Grid, steps: int) -> np.ndarray:
+    """Risky straight bond at the root: the recursion ``B_i = e^{−rΔt}(e^{−λΔt} B_{i+1} + (1 − e^{−λΔt}) R·par)
+    + cash_i`` solved in closed form, ``B_0 = Σ_i a^i cash_i + e^{−rΔt}(1 − e^{−λΔt}) R·par Σ_{i<N} a^i`` with
+    ``a = e^{−(r+λ)Δt}``."""
+    dt_ = g.T / steps
+    disc = np.exp(-g.r * dt_)
+    surv = np.exp(-g.lam * dt_)
+    a = (disc * surv)[:, None]
+    powers = a ** np.arange(steps + 1)[None, :]
+    rec_leg = disc * (1.0 - surv) * g.recovery_cash * powers[:, :steps].sum(axis=1)
+    return (powers * g.cash).sum(axis=1) + rec_leg
 
 
 def straight_bond_value(terms: list[ConvertibleTerms], markets: list[MarketInputs], steps: int) -> np.ndarray:
     """Risky straight-bond value (the bond floor) on the lattice's time grid, without a stock dimension:
     ``B_i = e^{−rΔt}(e^{−λΔt} B_{i+1} + (1 − e^{−λΔt}) R·par) + cash_i`` — Hull's tree with CR = 0."""
-    g = _build_grid(terms, markets, steps, with_options=False)
-    dt_ = g.T / steps
-    disc = np.exp(-g.r * dt_)
-    surv = np.exp(-g.lam * dt_)
-    V = g.cash[:, steps].copy()
-    for i in range(steps - 1, -1, -1):
-        V = disc * (surv * V + (1.0 - surv) * g.recovery_cash) + g.cash[:, i]
-    return V
+    return _floor_from_grid(_build_grid(terms, markets, steps, with_options=False), steps)
 
 
 def price_lattice(terms: list[ConvertibleTerms], markets: list[MarketInputs],
@@ -629,7 +691,7 @@ def price_lattice(terms: list[ConvertibleTerms], markets: list[MarketInputs],
                                      "defaults_used"])
     g = _build_grid(terms, markets, eng.steps)
     value = _lattice_kernel(g, eng.steps, eng.vol_convention, eng.smooth_triggers)
-    floor = straight_bond_value(terms, markets, eng.steps)
+    floor = _floor_from_grid(g, eng.steps)
     return pd.DataFrame({
         "symbol": [t.symbol for t in terms],
         "value": value,
