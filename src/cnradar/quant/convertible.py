@@ -47,6 +47,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+from scipy.special import ndtr
 
 from cnradar.errors import ConfigError, DataError, explain
 
@@ -364,12 +365,26 @@ class LatticeEngine:
     applies the call (put) to the share ``w = clip(ln(S/L)/(2 ln u) + ½, 0, 1)`` of its log-cell above
     (below) the trigger L: ``V ← V + w (V_called − V)`` — the barrier's position enters continuously.
     ``False`` gives the textbook all-or-nothing node test (QuantLib's).
+
+    Convergence acceleration (off by default; ``benchmarks/test_bench_convertible.py`` measures both):
+
+    * ``terminal_smoothing`` (Broadie–Detemple "BBS"): the layer one step before maturity is the analytic
+      one-period value instead of the tree's two-node average. Surviving the step (probability
+      ``e^{−λΔt}``) the stock is lognormal with log-variance ``(ln u)²`` and forward ``S e^{(r−q+λ)Δt}``, so
+      ``E[max(F, CR·S_T)] = F + CR·C_BS(S, F/CR)`` (an undiscounted Black call), and
+      ``V_{N−1} = e^{−rΔt}(e^{−λΔt} E[·] + (1 − e^{−λΔt}) R·par) + cash_{N−1}``, then call/put/conversion as
+      at every node. It removes the odd/even oscillation that the payoff's kink at ``S = F/CR`` causes.
+    * ``richardson``: ``V = 2 V(N) − V(N/2)`` (two-point Richardson extrapolation for an error ∝ 1/N; the
+      cost is 1.25 × one N-step tree). Useful together with ``terminal_smoothing``, which makes the error
+      smooth in N.
     """
 
     steps: int = 200
     vol_convention: VolConvention = "diffusion"
     smooth_triggers: bool = True
     name: str = "lattice"
+    terminal_smoothing: bool = False
+    richardson: bool = False
 
 
 @dataclass(frozen=True)
@@ -556,7 +571,8 @@ def _schedule(terms: ConvertibleTerms) -> _Schedule:
                      coupon=cf["coupon"].to_numpy(float), amount=cf["amount"].to_numpy(float))
 
 
-def _lattice_kernel(g: _Grid, steps: int, vol_convention: VolConvention, smooth: bool = True) -> np.ndarray:
+def _lattice_kernel(g: _Grid, steps: int, vol_convention: VolConvention, smooth: bool = True,
+                    bbs: bool = False) -> np.ndarray:
     """Backward induction over the whole cross-section; returns the root value per bond (dirty).
 
     All bonds share the grid shape; each has its own Δt = T_b / N, u_b, p_u, p_d. The node values live in
@@ -617,9 +633,20 @@ def _lattice_kernel(g: _Grid, steps: int, vol_convention: VolConvention, smooth:
         n = i + 1
         Vi, ti, wi, ci = V[:n], tmp[:n], w[:n], conv[:n]
         ci *= u
-        np.multiply(V[1:n + 1], a_u, out=ti)
-        np.multiply(Vi, a_d, out=Vi)
-        Vi += ti
+        if bbs and i == N - 1:
+            # analytic last step: surviving E[max(F, CR·S_T)] = F + CR·Black call(S e^{(r−q+λ)Δt}, F/CR, ln u)
+            F = g.cash[:, N]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                strike = F / g.cr
+                fwd = (ci / g.cr) * (grow / surv)
+                d1 = (np.log(fwd / strike) + 0.5 * lnu * lnu) / lnu
+                call = fwd * ndtr(d1) - strike * ndtr(d1 - lnu)
+            expect = np.where(g.conv_ok[:, N] & (g.cr > 0), F + g.cr * call, F)
+            np.multiply(expect, disc * surv, out=Vi)
+        else:
+            np.multiply(V[1:n + 1], a_u, out=ti)
+            np.multiply(Vi, a_d, out=Vi)
+            Vi += ti
         Vi += step_cash[i]
         if not smooth:
             Si = S[:n]
@@ -690,8 +717,16 @@ def price_lattice(terms: list[ConvertibleTerms], markets: list[MarketInputs],
         return pd.DataFrame(columns=["symbol", "value", "accrued", "clean", "conversion_value", "bond_floor",
                                      "defaults_used"])
     g = _build_grid(terms, markets, eng.steps)
-    value = _lattice_kernel(g, eng.steps, eng.vol_convention, eng.smooth_triggers)
+    value = _lattice_kernel(g, eng.steps, eng.vol_convention, eng.smooth_triggers, eng.terminal_smoothing)
     floor = _floor_from_grid(g, eng.steps)
+    if eng.richardson:
+        half = max(eng.steps // 2, 1)
+        if half == eng.steps:
+            raise ConfigError(explain("Richardson extrapolation needs steps ≥ 2", "steps // 2 must be ≥ 1",
+                                      eng.steps, "Use steps=50 or more."))
+        coarse = _lattice_kernel(_build_grid(terms, markets, half), half, eng.vol_convention,
+                                 eng.smooth_triggers, eng.terminal_smoothing)
+        value = 2.0 * value - coarse
     return pd.DataFrame({
         "symbol": [t.symbol for t in terms],
         "value": value,
