@@ -324,12 +324,15 @@ def market_observations(days: pd.DatetimeIndex, out_end: pd.Timestamp, levels: p
     d = days[out]
     csi = levels["000300.SH"].to_numpy()
     allshare = levels["000985.CSI"].to_numpy()
-    years = (days - pd.Timestamp("2012-01-01")).days.values / 365.25
+    years = years_from_start(days)
     months_idx = days.year * 12 + days.month
     quarter_step = (months_idx // 3).astype(float)
     eps_noise = pd.Series(0.03 * rng.standard_normal(n)).groupby(quarter_step).transform("first").to_numpy()
-    eps = 3000.0 / 11.0 * np.exp(0.06 * years + eps_noise)   # earnings updated quarterly
-    bvps = 3000.0 / 1.5 * np.exp(0.085 * years)
+    # earnings and book value follow the index with a lag (a 250-session EWMA of its log level), so PE and PB
+    # swing with the cycle (rich in bubbles, cheap after crashes) around ~11x and ~1.4x
+    trend = ewma(np.log(csi / csi[0]), 250.0)
+    eps = 3000.0 / 11.0 * np.exp(0.8 * trend + 0.03 * years + eps_noise)   # updated quarterly
+    bvps = 3000.0 / 1.4 * np.exp(0.8 * trend + 0.04 * years)
     pe = np.round(csi / eps, 2)
     pb = np.round(csi / bvps, 3)
     # margin financing: two-times levered on the all-share index plus 5 %/yr growth and an AR(1) wiggle,
@@ -356,7 +359,7 @@ def market_observations(days: pd.DatetimeIndex, out_end: pd.Timestamp, levels: p
     us = pd.bdate_range(days[0], out_end)
     s = stress_path(us, rng)
     rai = np.round(-0.3 + 0.9 * s + 0.15 * ar1(rng, len(us), 0.9, 0.4), 3)
-    vix = np.round(np.maximum(13.0 + 16.0 * s + 2.0 * ar1(rng, len(us), 0.95, 0.3), 9.0), 2)
+    vix = np.round(np.maximum(14.0 * np.exp(0.45 * s + 0.05 * ar1(rng, len(us), 0.9, 0.5)), 9.0), 2)
     tb = np.round(np.maximum(interp_anchors(us, TBILL_ANCHORS) + 0.03 * rng.standard_normal(len(us)), 0.0), 3)
     rel = us + pd.Timedelta(days=1)
     frames += [_obs("global.risk_aversion", us, rel, rai), _obs("us.vix", us, rel, vix),

@@ -2,7 +2,8 @@
 
 Model (daily, on SSE sessions t):
 
-- market factor ``r_m,t = mu_k/252 - sigma_t^2/2 + sigma_t z_t`` with ``sigma_t = vol_k/sqrt(252) exp(h_t)``,
+- market factor ``r_m,t = mu_k/252 + sigma_t z_t - mean_k(sigma z)`` (the noise demeaned within
+  each regime segment, so each regime's cumulative return is its drift for every seed) with ``sigma_t = vol_k/sqrt(252) exp(h_t)``,
   ``k`` the regime in force (``_common.REGIMES``), ``h`` an AR(1) log-volatility (phi 0.97) with leverage (it
   rises after falls), ``z`` Student-t(5) scaled to unit variance;
 - size factor ``r_smb,t = smb_k/252 + 0.5 % e_t``;
@@ -24,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from cnradar import calendar
-from cnradar.sources.demo._common import ar1, bars_frame, ohlc, regime_values, round_to
+from cnradar.sources.demo._common import ar1, bars_frame, ohlc, regime_index, regime_values, round_to
 
 #: index symbol -> (name, start level, beta to CSI 300, size loading, idio daily vol, annual dividend yield)
 INDICES: dict[str, tuple[str, float, float, float, float, float]] = {
@@ -84,7 +85,13 @@ def simulate_market(days: pd.DatetimeIndex, rng: np.random.Generator, div_rng: n
     neg = np.minimum(z, 0.0)
     lev = np.concatenate([[0.0], np.asarray(ar_filter(-neg[:-1] * 0.03, 0.95))])
     sigma = vol * np.exp(h + lev - 0.5 * 0.06**2 / (1 - 0.97**2))
-    r_m = mu - 0.5 * sigma**2 + sigma * z
+    # pin each regime's cumulative return to its drift: the noise is demeaned within each regime segment, so
+    # the 2015 bubble and crash (and every other regime) have the shape of the table for any seed
+    noise = sigma * z
+    seg = regime_index(days)
+    seg_mean = np.bincount(seg, weights=noise, minlength=seg.max() + 1) / np.maximum(
+        np.bincount(seg, minlength=seg.max() + 1), 1)
+    r_m = mu + noise - seg_mean[seg]
     r_smb = regime_values(days, "smb") / 252.0 + 0.005 * rng.standard_normal(n)
     yields = _dividend_yields(days, div_rng)
     levels = {}
