@@ -17,6 +17,7 @@ Model value (the ground truth; an analytic's own model need not match it exactly
     MV_t = BF_t + (100 / CP_t) BS_call(S_t, CP_t, T_t, y_t, sigma)
     P_t  = max(MV_t (1 + dev_t + u_t), 0.99 CV_t),   CV_t = 100 S_t / CP_t
 
+While the put trigger holds (last two years) the price is floored at par plus the current coupon.
 ``sigma`` the stock's realised volatility over the bond's life, ``dev_t`` the market-wide valuation deviation
 (the regime's ``cb_dev`` smoothed over 40 sessions plus an AR(1)), ``u_t`` a bond-specific AR(1). Truth files:
 ``truth/cb_inputs`` (sigma, spread per bond) and ``truth/cb_deviation`` (``dev_t`` per day).
@@ -147,7 +148,14 @@ def convertible_universe(universe: pd.DataFrame, stock_close: np.ndarray, days: 
         cv = 100.0 * S / cp
         mv = bf + 100.0 / cp * _bs_call(S, cp, T, y, sigma)
         u = ar1(rng, len(d), 0.95, 0.006)
+        # put clause: in the last two years, 30 of 30 sessions below 70 % of CP lets holders sell back at par
+        # plus the running coupon, which floors the price while the trigger holds
+        c = np.concatenate([[0], np.cumsum(S < 0.70 * cp)])
+        k = np.arange(len(S))
+        put_on = (c[k + 1] - c[np.maximum(k + 1 - 30, 0)] >= 30) & (T <= 2.0)
+        put_value = 100.0 + coupons[np.clip(6 - np.ceil(T).astype(int), 0, 5)]
         price = np.maximum(mv * (1 + dev_mkt[d] + u), 0.99 * cv)
+        price = np.where(put_on, np.maximum(price, put_value), price)
         price = round_to(price, 0.001)
         conv_rate = 0.01 * np.clip(cv / 100.0 - 1.0, 0, None) + np.where(np.arange(len(d)) > exit_pos - 20,
                                                                           0.2 * called, 0.0)
@@ -175,7 +183,7 @@ def convertible_universe(universe: pd.DataFrame, stock_close: np.ndarray, days: 
                       "name": f"demo转债{code[:6]}"})
         inputs.append({"symbol": code, "stock": sym_stock, "sigma": round(sigma, 6), "credit_spread": spread,
                        "issue_size": size, "called": called, "call_date": dates[-1] if called else pd.NaT,
-                       "resets": int((np.diff(cp) != 0).sum())})
+                       "resets": int((np.diff(cp) != 0).sum()), "put_days": int(put_on.sum())})
     if not bars:
         return None
     extra_df = pd.concat(extra, ignore_index=True)
