@@ -114,3 +114,32 @@ def test_killed_ingest_leaves_store_as_before(tmp_path, hand_bundle):
         # and the store still works: the same import now completes
         import_bundle(store, v2)
         assert 9999.0 in store.bars("000300.SH", asof=None)["close"].tolist()
+
+
+def test_parquet_tables_import_like_csv(tmp_path, hand_bundle):
+    """A table may be Parquet with the CSV's columns (typed): the store ends up identical to the CSV import."""
+    import pandas as pd
+
+    csv_bundle = hand_bundle(tmp_path / "csv")
+    pq_bundle = hand_bundle(tmp_path / "pq")
+    bars = pd.read_csv(pq_bundle / "bars" / "index.csv", parse_dates=["date"])
+    bars.to_parquet(pq_bundle / "bars" / "index.parquet", index=False)
+    (pq_bundle / "bars" / "index.csv").unlink()
+    got = {}
+    for name, path in (("csv", csv_bundle), ("pq", pq_bundle)):
+        with Store.open(tmp_path / f"{name}.duckdb") as store:
+            import_bundle(store, path)
+            got[name] = store.bars(asof=None)
+    pd.testing.assert_frame_equal(got["csv"], got["pq"])
+
+
+def test_parquet_defect_names_the_row(tmp_path, hand_bundle):
+    import pandas as pd
+
+    path = hand_bundle(tmp_path / "pq")
+    bars = pd.read_csv(path / "bars" / "index.csv", parse_dates=["date"])
+    bars.loc[2, "close"] = -1.0
+    bars.to_parquet(path / "bars" / "index.parquet", index=False)
+    (path / "bars" / "index.csv").unlink()
+    with Store.open(tmp_path / "s.duckdb") as store, pytest.raises(BundleError, match=r"bars/index.parquet line 3"):
+        import_bundle(store, path)

@@ -109,17 +109,14 @@ def _table_files(root: Path, spec: TableSpec) -> list[Path]:
 
 
 def _read_raw(path: Path) -> pd.DataFrame:
-    """Read a file as text columns (blank = NA); ``_line`` is the 1-based line (CSV) or row (Parquet).
+    """Read a file: CSV as text columns (blank = NA), Parquet with its own types; ``_line`` is the 1-based
+    line (CSV) or row (Parquet).
 
     A CSV row with more fields than the header (e.g. an unquoted thousands separator) is a structural error,
     raised at once with the parser's line number.
     """
     if path.suffix == ".parquet":
-        df = pd.read_parquet(path)
-        for c in df.columns:
-            if pd.api.types.is_datetime64_any_dtype(df[c]):
-                df[c] = df[c].dt.strftime("%Y-%m-%d")
-        df = df.astype(object).where(df.notna(), None).astype("string")
+        df = pd.read_parquet(path)  # typed columns stay typed; _coerce parses only text
         df["_line"] = np.arange(1, len(df) + 1)
     else:
         try:
@@ -140,7 +137,14 @@ def _coerce(df: pd.DataFrame, spec: TableSpec, rel: str, problems: _Problems) ->
     out = pd.DataFrame(index=df.index)
     for col, typ in spec.columns.items():
         raw = df[col] if col in df.columns else pd.Series(pd.NA, index=df.index, dtype="string")
-        raw = raw.str.strip()
+        if typ == "date" and pd.api.types.is_datetime64_any_dtype(raw):
+            out[col] = raw.dt.tz_localize(None).dt.normalize().astype("datetime64[ns]") if raw.dt.tz else \
+                raw.dt.normalize().astype("datetime64[ns]")
+            continue
+        if typ == "float" and (pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw)):
+            out[col] = raw.astype("float64")
+            continue
+        raw = raw.astype("string").str.strip()
         if typ == "date":
             parsed = pd.to_datetime(raw, format="%Y-%m-%d", errors="coerce")
             bad = raw.notna() & parsed.isna()
