@@ -38,8 +38,18 @@ def main(ctx: typer.Context,
                                                          "or ~/.cnradar")] = None) -> None:
     """Global options."""
     paths = resolve_home(home)
-    # Commands that resolve the home themselves (e.g. data sync) see the same one.
+    # Commands that resolve the home themselves (data sync, data demo) see the same one; the variable is
+    # restored when the command ends, so an in-process caller (a notebook, CliRunner) is left as it was.
+    previous = os.environ.get("CNRADAR_HOME")
     os.environ["CNRADAR_HOME"] = str(paths.home)
+
+    def restore() -> None:
+        if previous is None:
+            os.environ.pop("CNRADAR_HOME", None)
+        else:
+            os.environ["CNRADAR_HOME"] = previous
+
+    ctx.call_on_close(restore)
     ctx.obj = {"paths": paths}
 
 
