@@ -530,3 +530,14 @@ def test_option_settles_embed_the_true_smile(demo_bundle, bars, instruments, obs
     assert len(ob) > 300
     assert np.median(np.abs(implied - true)) < 0.003
     assert (surf["skew"] < 0).mean() > 0.7
+
+
+def test_products_launched_after_the_range_are_absent_not_fatal(tmp_path):
+    path = generate_demo_bundle(tmp_path / "b", seed=5, start="2016-01-04", end="2016-06-30", n_stocks=4,
+                                n_convertibles=1, commodity_products=["SC.INE", "CU.SHF"])
+    inst = read(path, "instruments")
+    com = inst[inst["kind"] == "commodity_future"]
+    assert set(com["product"]) == {"CU.SHF"}  # INE crude lists on 2018-03-26
+    only_sc = generate_demo_bundle(tmp_path / "c", seed=5, start="2016-01-04", end="2016-06-30", n_stocks=4,
+                                   n_convertibles=0, commodity_products=["SC.INE"])
+    assert "commodity_future" not in set(read(only_sc, "instruments")["kind"])

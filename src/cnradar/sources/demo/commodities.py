@@ -131,6 +131,8 @@ def commodity_futures(days_sse: pd.DatetimeIndex, r_sse: np.ndarray, rng: np.ran
         ep = np.minimum(np.searchsorted(grid.values, ltd, side="left"), n - 1)
         expired_in = np.searchsorted(grid.values, ltd, side="left") < n
         lengths = np.where(lp < n, np.maximum(ep - lp + 1, 0), 0)
+        if lengths.sum() == 0:  # launched after the range (e.g. INE crude before 2018): no contracts
+            continue
         cidx = np.repeat(np.arange(len(months)), lengths)
         off = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         d = lp[cidx] + off
@@ -170,5 +172,7 @@ def commodity_futures(days_sse: pd.DatetimeIndex, r_sse: np.ndarray, rng: np.ran
         truth.append(pd.DataFrame({"product": p.key, "date": grid, "spot": np.round(spot, 6),
                                    "slope": np.round(slope, 6), "convenience_yield": np.round(cy, 6),
                                    "seasonal_amplitude": amp, "seasonal_peak_month": peak}))
+    if not bars:
+        return None
     out = pd.concat(bars, ignore_index=True).sort_values(["symbol", "date"], kind="stable").reset_index(drop=True)
     return CommodityFutures(out, pd.concat(instr, ignore_index=True), pd.concat(truth, ignore_index=True))
