@@ -9,24 +9,21 @@ import pandas as pd
 import pytest
 
 from cnradar.report.assemble import aggregate_scores, indicator_meta
-from cnradar.report.labels import _own_composite_label, composite_label, score_color, signal_label
+from cnradar.report.labels import composite_label, score_color, signal_label
 
-BANDS = [(-0.10875, "中性偏空"), (0.5, "看多"), (0.4999, "中性偏多"), (0.1, "中性偏多"), (0.0999, "中性"),
-         (0.0, "中性"), (-0.0999, "中性"), (-0.1, "中性"), (-0.1001, "中性偏空"), (-0.5, "中性偏空"), (-0.5001, "看空"), (1.0, "看多"),
-         (-1.0, "看空")]
+# Hand-chosen points on and around every band edge (the four words; 中性 only at exactly 0).
+BANDS = [(-0.10875, "中性偏空"), (0.5, "看多"), (0.4999, "中性偏多"), (0.1, "中性偏多"), (0.0001, "中性偏多"),
+         (0.0, "中性"), (-0.0001, "中性偏空"), (-0.1, "中性偏空"), (-0.5, "中性偏空"), (-0.5001, "看空"),
+         (1.0, "看多"), (-1.0, "看空")]
 
 
 @pytest.mark.parametrize(("c", "zh"), BANDS)
 def test_composite_label_bands(c, zh):
-    assert _own_composite_label(c, "zh") == zh  # the report's own copy (used without the radar package)
     assert composite_label(c, "zh") == zh
 
 
-def test_composite_label_agrees_with_radar_narrative():
-    narrative = pytest.importorskip("cnradar.radar.narrative")
-    for c in np.linspace(-1, 1, 401):
-        assert _own_composite_label(float(c), "zh") == narrative.overall_view(float(c), "zh"), c
-        assert _own_composite_label(float(c), "en").lower() == narrative.overall_view(float(c), "en"), c
+def test_english_label_is_the_radar_word_capitalised():
+    assert composite_label(-0.10875, "en") == "Neutral to bearish"
 
 
 def test_composite_label_nan_is_no_data():

@@ -45,16 +45,32 @@ def verdict(score: float, lang: str = "zh") -> str:
     return "no significant signal"
 
 
+#: The composite's view words (the issue: 看多/中性偏多/中性偏空/看空; the seed prints -0.11 as 中性偏空).
+#: (lower bound, zh, en), highest first; below the last bound the view is 看空. Exactly 0 leans neither way
+#: and reads 中性 (possible when the discrete scores cancel).
+VIEW_BANDS: tuple[tuple[float, str, str], ...] = (
+    (0.5, "看多", "bullish"), (0.0, "中性偏多", "neutral to bullish"), (-0.5, "中性偏空", "neutral to bearish"),
+)
+
+
 def overall_view(score: float, lang: str = "zh") -> str:
-    """The composite's view (seed: "整体为中性偏空观点")."""
+    """The composite's view (seed: "整体为中性偏空观点"): c >= 0.5 看多, 0 < c < 0.5 中性偏多, c == 0 中性,
+    -0.5 <= c < 0 中性偏空, c < -0.5 看空."""
     if score is None or math.isnan(score):
         return "无数据" if lang == "zh" else "no data"
-    bands = [(0.5, "看多", "bullish"), (0.1, "中性偏多", "neutral to bullish"),
-             (-0.1, "中性", "neutral"), (-0.5, "中性偏空", "neutral to bearish")]
-    for lo, zh, en in bands:
-        if score >= lo or (lo == -0.1 and score > -0.1):
+    if score == 0:
+        return "中性" if lang == "zh" else "neutral"
+    for lo, zh, en in VIEW_BANDS:
+        if score > lo or (lo != 0.0 and score >= lo):
             return zh if lang == "zh" else en
     return "看空" if lang == "zh" else "bearish"
+
+
+def view_bands_text(lang: str = "zh") -> str:
+    """The view bands as one line (the report prints it under the composite)."""
+    if lang == "zh":
+        return "观点阈值：≥0.5 看多，(0, 0.5) 中性偏多，0 中性，[-0.5, 0) 中性偏空，<-0.5 看空"
+    return "view bands: ≥0.5 bullish, (0, 0.5) neutral to bullish, 0 neutral, [−0.5, 0) neutral to bearish, <−0.5 bearish"
 
 
 def _fmt(x: float) -> str:
@@ -147,4 +163,4 @@ def narrative(snap: WeeklySnapshot, lang: str = "zh") -> list[str]:
     return out
 
 
-__all__ = ["narrative", "overall_view", "verdict"]
+__all__ = ["VIEW_BANDS", "narrative", "overall_view", "verdict", "view_bands_text"]

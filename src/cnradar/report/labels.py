@@ -5,22 +5,9 @@ The seed (``seeds/timing-radar.txt``, 本周综合打分) prints the composite w
 "0.00分 … 无显著信号", "0.50分，维持显著看多信号". It never states the cut-offs, so the report fixes them here
 (parameters, documented):
 
-**Composite view** (``composite_label``), composite ``c`` in [-1, 1] — the same bands as the radar's own
-narrative (``cnradar.radar.narrative.overall_view``), so the summary box and the narrative paragraph on the
-same page never disagree; when the radar package is importable its function is used directly:
-
-=======================  ==============  ====================
-range                    zh              en
-=======================  ==============  ====================
-c >= 0.5                 看多            Bullish
-0.1 <= c < 0.5           中性偏多        Neutral to bullish
--0.1 <= c < 0.1          中性            Neutral
--0.5 <= c < -0.1         中性偏空        Neutral to bearish
-c < -0.5                 看空            Bearish
-=======================  ==============  ====================
-
-The seed's -0.11 is therefore 中性偏空, as printed. The seed names four views (看多/中性偏多/中性偏空/看空);
-the radar adds 中性 for a composite in [-0.1, 0.1), and the report follows it for consistency.
+**Composite view** (``composite_label``): the radar's own bands, ``cnradar.radar.narrative.overall_view``
+(one definition, so the summary box and the narrative paragraph never disagree): c >= 0.5 看多, 0 < c < 0.5
+中性偏多, c == 0 中性, -0.5 <= c < 0 中性偏空, c < -0.5 看空. The seed's -0.11 is 中性偏空, as printed.
 
 **Dimension / category signal** (``signal_label``), score ``s`` and threshold ``u`` (default 0.5):
 ``s >= u`` 显著看多, ``0 < s < u`` 偏多, ``s == 0`` 无显著信号, ``-u < s < 0`` 偏空, ``s <= -u`` 显著看空.
@@ -35,6 +22,8 @@ from __future__ import annotations
 
 import math
 from typing import Literal
+
+from cnradar.radar.narrative import overall_view, view_bands_text
 
 Lang = Literal["zh", "en"]
 
@@ -92,22 +81,8 @@ _SIGNAL_WORDS = {
 }
 
 
-#: (lower bound, zh, en) of the composite bands, highest first; below the last bound: 看多's mirror 看空.
-COMPOSITE_BANDS: tuple[tuple[float, str, str], ...] = (
-    (0.5, "看多", "Bullish"), (0.1, "中性偏多", "Neutral to bullish"), (-0.1, "中性", "Neutral"),
-    (-0.5, "中性偏空", "Neutral to bearish"),
-)
-
-
-def _own_composite_label(c: float, lang: Lang) -> str:
-    for lo, zh, en in COMPOSITE_BANDS:
-        if c >= lo:
-            return zh if lang == "zh" else en
-    return "看空" if lang == "zh" else "Bearish"
-
-
 def composite_label(composite: float, lang: Lang = "zh") -> str:
-    """The composite's view word (看多 / 中性偏多 / 中性 / 中性偏空 / 看空); bands in the module docstring.
+    """The composite's view word (看多 / 中性偏多 / 中性偏空 / 看空; 中性 at exactly 0); see the module docstring.
 
     >>> composite_label(-0.10875)
     '中性偏空'
@@ -116,20 +91,13 @@ def composite_label(composite: float, lang: Lang = "zh") -> str:
     """
     if composite is None or not math.isfinite(float(composite)):
         return _SIGNAL_WORDS[lang][5]
-    try:
-        from cnradar.radar.narrative import overall_view
-    except ImportError:
-        return _own_composite_label(float(composite), lang)
     word = overall_view(float(composite), lang)
     return word if lang == "zh" else word[:1].upper() + word[1:]
 
 
 def composite_bands_text(lang: Lang) -> str:
     """The bands as one line for the report's summary note."""
-    if lang == "zh":
-        return "观点阈值：≥0.5 看多，[0.1, 0.5) 中性偏多，[-0.1, 0.1) 中性，[-0.5, -0.1) 中性偏空，<-0.5 看空"
-    return ("view bands: ≥0.5 bullish, [0.1, 0.5) neutral to bullish, [−0.1, 0.1) neutral, [−0.5, −0.1) neutral "
-            "to bearish, <−0.5 bearish")
+    return view_bands_text(lang)
 
 
 def signal_label(score: float, lang: Lang = "zh", threshold: float = SIGNAL_THRESHOLD) -> str:
