@@ -73,10 +73,19 @@ def test_trading_days_between_is_additive(a, b, c):
 
 
 @settings(max_examples=200, deadline=None)
-@given(days, st.integers(-300, 300))
+@given(st.dates(dt.date(2007, 1, 1), dt.date(2027, 6, 30)), st.integers(-300, 300))
 def test_offset_inverts_counting(day, n):
+    # starts end mid-2027 so that 300 sessions ahead stay inside the provisional calendar (to 2028-12-31)
     start = calendar.roll_to_trading_day(day)
     assert calendar.trading_days_between(start, calendar.offset(start, n)) == n
+
+
+def test_offset_past_the_calendar_end_raises():
+    with pytest.raises(ConfigError, match=r"trading-day offset leaves the calendar: must land in 2005-01-04 \.\. "
+                       r"2028-12-29; got '295 sessions from 2027-11-01'"):
+        calendar.offset("2027-11-01", 295)
+    with pytest.raises(ConfigError, match="trading-day offset leaves the calendar"):
+        calendar.offset("2005-01-10", -10)
 
 
 def test_vectorised_counting_matches_scalar():

@@ -130,8 +130,8 @@ def offset(day: DateLike, n: int) -> pd.Timestamp:
     else:
         i = np.searchsorted(s, d, side="left") + n
     if i < 0 or i >= len(s):
-        raise ConfigError(explain("trading-day offset leaves the calendar", f"{n} sessions from {d}", int(i),
-                                  "Use a smaller offset."))
+        raise ConfigError(explain("trading-day offset leaves the calendar", f"must land in {s[0]} .. {s[-1]}",
+                                  f"{n} sessions from {d}", "Use a smaller offset."))
     return pd.Timestamp(s[i])
 
 

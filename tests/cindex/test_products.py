@@ -8,7 +8,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cnradar.cindex.products import get_product, load_products, month_code, parse_contract, parse_products
+from cnradar.cindex.products import (
+    get_product,
+    load_products,
+    month_code,
+    month_of_code,
+    parse_contract,
+    parse_products,
+)
 from cnradar.errors import MethodologyError, UnknownNameError
 
 GOLDEN = Path(__file__).resolve().parents[3] / "shared" / "golden"
@@ -65,6 +72,10 @@ def test_roll_table_codes_are_in_the_catalogue():
 
 def test_month_code_and_lookup_errors():
     assert month_code(1) == "F" and month_code(12) == "Z"
+    assert [month_of_code(c) for c in "FHMUZ"] == [1, 3, 6, 9, 12] and month_of_code("n") == 7
+    for bad in ("A", "FG", ""):
+        with pytest.raises(MethodologyError, match="invalid month code"):
+            month_of_code(bad)
     assert get_product("CU.SHF.CONT").key == "CU.SHF"
     assert get_product("CL2412.NYM").key == "CL.NYM"
     with pytest.raises(UnknownNameError, match="unknown commodity product"):

@@ -11,7 +11,7 @@ from cnradar.errors import ConfigError
 from cnradar.futures.chains import build_chain
 from cnradar.futures.convergence import convergence_table
 from cnradar.futures.dividends import expected_dividend_points
-from cnradar.futures.hedging import RollRule, hedge_backtest
+from cnradar.futures.hedging import RollRule, hedge_backtest, near_far_choice
 from cnradar.futures.measures import compute_measures
 
 from ._synthetic import synthetic_frames
@@ -148,3 +148,19 @@ def test_dividend_adjustment_recovers_true_points_from_demo_prices(demo_bundle, 
     assert ok.sum() > 1000
     err = np.abs(implied[ok] - c["dividend_points"].to_numpy()[ok])
     assert np.median(err) < 0.2  # settles are rounded to 0.2 points
+
+
+def test_near_far_choice_by_hand():
+    # January: near costs -1.0 %/month, far -0.4 % → spread +0.6 %: the far contract is cheaper per month;
+    # February: near -0.2 %, far -0.5 % → spread -0.3 %: near. A NaN day is left out of the monthly mean.
+    days = pd.to_datetime(["2024-01-02", "2024-01-03", "2024-01-04", "2024-02-01", "2024-02-02"])
+    daily = pd.DataFrame({"monthly_ratio_20": [-0.012, -0.008, np.nan, -0.002, -0.002],
+                          "monthly_ratio_120": [-0.005, -0.003, -0.1, -0.005, -0.005]}, index=days)
+    got = near_far_choice(daily).set_index("period")
+    assert list(got.index) == ["2024-01", "2024-02"]
+    assert got.loc["2024-01", "monthly_ratio_20"] == pytest.approx(-0.010)
+    assert got.loc["2024-01", "monthly_ratio_120"] == pytest.approx(-0.004)
+    assert got["spread_120_20"].to_numpy() == pytest.approx([0.006, -0.003])
+    assert list(got["cheaper"]) == ["far", "near"]
+    # the far contract must win by more than the threshold: 1 % per month keeps January on the near one
+    assert list(near_far_choice(daily, threshold=0.01)["cheaper"]) == ["near", "near"]

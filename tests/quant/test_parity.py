@@ -9,7 +9,12 @@ import pandas as pd
 import pytest
 
 from cnradar.errors import ConfigError, DataError
-from cnradar.quant.parity import constant_maturity_basis, implied_basis, implied_forward, implied_forwards
+from cnradar.quant.parity import (
+    constant_maturity_implied_basis,
+    implied_basis,
+    implied_forward,
+    implied_forwards,
+)
 
 
 def _chain(fwd=2.63, r=0.028, t=45 / 365, sigma=0.22, strikes=None):
@@ -84,12 +89,12 @@ def test_basis_and_constant_maturity():
     assert b == pytest.approx(0.02)
     assert ann == pytest.approx(0.2)
     # equal annualised basis on both terms → the 30-day one is the same annual rate
-    b30, ann30 = constant_maturity_basis(0.05, 20 / 365, 0.05, 48 / 365)
+    b30, ann30 = constant_maturity_implied_basis(0.05, 20 / 365, 0.05, 48 / 365)
     assert ann30 == pytest.approx(0.05)
     assert b30 == pytest.approx(0.05 * 30 / 365)
     # linear in time: halfway between 20 and 40 days
-    _, ann30 = constant_maturity_basis(0.02, 20 / 365, 0.04, 40 / 365)
+    _, ann30 = constant_maturity_implied_basis(0.02, 20 / 365, 0.04, 40 / 365)
     assert ann30 == pytest.approx(0.03)
     # no next term → near term's annual basis
-    _, ann30 = constant_maturity_basis(0.02, 20 / 365, np.nan, np.nan)
+    _, ann30 = constant_maturity_implied_basis(0.02, 20 / 365, np.nan, np.nan)
     assert ann30 == pytest.approx(0.02)

@@ -107,6 +107,14 @@ def test_zscore_hand_example():
     assert np.isnan(z.iloc[5])
 
 
+def test_flat_window_after_large_values_is_nan():
+    # pandas' rolling std of the flat tail is ~1e-6, not 0 (running-sum rounding); the z-score must still be NaN
+    x = _s([-13.94, 93.212, 12.446, -48.227] + [-51.665] * 7)
+    assert pd.Series(x.to_numpy()).rolling(7).std().iloc[-1] != 0  # the trap is armed
+    z = sg.rolling_zscore(x, 7)
+    assert np.isnan(z.iloc[-1]) and np.isfinite(z.iloc[6])
+
+
 def test_clip_scale():
     got = sg.clip_scale(_s([-3, -1.5, -0.75, 0, 0.75, 3]), 1.5).to_numpy()
     np.testing.assert_allclose(got, [-1, -1, -0.5, 0, 0.5, 1])

@@ -7,11 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cnradar.errors import UnknownNameError
+from cnradar.errors import SourceError, UnknownNameError
 from cnradar.sources.akshare import sync
 from cnradar.sources.akshare.catalog import SEED_INPUTS, unsupplied
 from cnradar.sources.akshare.recorded import RecordedFetcher
-from cnradar.sources.akshare.sync import month_windows
+from cnradar.sources.akshare.sync import month_windows, raise_on_failures
 
 FIXTURES = Path(__file__).parent / "fixtures" / "akshare"
 FAST = {"min_interval": 0.0, "sleep": lambda s: None}
@@ -101,6 +101,7 @@ def test_interrupted_sync_resumes_from_cache(tmp_path):
     assert "rates" in first.failures and "network dropped" in first.failures["rates"]
     second, fetcher = _sync(tmp_path, until="2024-02-29", since="2024-01-02", families=["rates"])
     assert second.ok and second.cache_hits == 3
+    raise_on_failures(second)  # nothing failed: no error
     assert second.network_calls == len(fetcher.calls) == 2  # the two calls (of five) that had not finished
     assert second.rows["observations/rates.csv"] > 0
 
@@ -117,6 +118,9 @@ def test_schema_drift_fails_only_its_family(tmp_path):
     assert "repo_rate_hist() schema drift" in result.failures["rates"] and "'FDR007' -> 'DR007'?" in \
         result.failures["rates"]
     assert result.rows["observations/macro_releases.csv"] > 0
+    with pytest.raises(SourceError, match=r"AkShare sync incomplete: every family fetched; got \['rates'\]\. "
+                                          r"AkShare repo_rate_hist\(\) schema drift"):
+        raise_on_failures(result)
 
 
 def test_unknown_family_is_named():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cnradar.errors import ConfigError, StoreError
+from cnradar.errors import BundleError, ConfigError, StoreError
 from cnradar.sources.bundle import import_bundle
 from cnradar.store import Store
 from cnradar.store.release import apply_rule
@@ -96,6 +96,14 @@ def test_explicit_release_beats_rule(store, tmp_path, hand_bundle):
 def test_release_rules(rule, period, expected):
     got = apply_rule(rule, pd.Series(pd.to_datetime([period])))
     assert got.iat[0] == pd.Timestamp(expected)
+
+
+def test_release_rule_past_the_calendar_is_never_public():
+    # 2028-12-29 is the calendar's last session: no trading day follows it
+    got = apply_rule("bday+1", pd.Series(pd.to_datetime(["2028-12-28", "2028-12-29"])))
+    assert got.iat[0] == pd.Timestamp("2028-12-29") and pd.isna(got.iat[1])
+    with pytest.raises(BundleError, match="invalid release_rule"):
+        apply_rule("week_end+1", pd.Series(pd.to_datetime(["2024-01-05"])))
 
 
 def test_reads_need_explicit_asof_and_valid_names(store):

@@ -33,7 +33,12 @@ import pandas as pd
 from cnradar.errors import ConfigError, explain
 from cnradar.options.chain import ContractPolicy, load_chains, option_contracts
 from cnradar.options.rates import interpolate_curve, shibor_curve
-from cnradar.quant.parity import Aggregate, constant_maturity_basis, implied_basis, implied_forwards
+from cnradar.quant.parity import (
+    Aggregate,
+    constant_maturity_implied_basis,
+    implied_basis,
+    implied_forwards,
+)
 from cnradar.quant.volindex import MINUTES_PER_YEAR, skew_from_s, term_moments, vix_from_variances
 
 DERIVED_NAME = "option_indices"
@@ -117,7 +122,7 @@ def compute_option_indices(chains: pd.DataFrame, spot: pd.Series, curve: pd.Data
     skip = skipped.reindex(days_all).to_numpy(object)
     status = np.where(pd.isna(skip), np.where(ok1, "ok", "no_terms"), "skipped " + skip.astype(str))
     a1, a2 = col("basis_ann", 0).astype(float), col("basis_ann", 1).astype(float)
-    b30, ann30 = constant_maturity_basis(a1, t1, a2, t2)
+    b30, ann30 = constant_maturity_implied_basis(a1, t1, a2, t2)
 
     src = chains.drop_duplicates("date").set_index("date")["quote_source"].reindex(days_all)
     out = pd.DataFrame({

@@ -124,11 +124,15 @@ def implied_basis(forward, spot, t):
         return basis, basis / np.asarray(t, dtype=float)
 
 
-def constant_maturity_basis(basis_ann_near, t_near, basis_ann_next, t_next, target_days: float = 30.0):
-    """Annualised basis interpolated linearly in time to ``target_days`` (calendar days, ACT/365).
+def constant_maturity_implied_basis(basis_ann_near, t_near, basis_ann_next, t_next,
+                                    target_days: float = 30.0):
+    """Option-implied annualised basis interpolated linearly in time to ``target_days`` (calendar, ACT/365).
 
     ``w1 = (T2 - T*)/(T2 - T1)``, ``ann* = w1 ann1 + (1 - w1) ann2``; returns ``(basis*, ann*)`` with
     ``basis* = ann* · T*``. Where the next term is missing (NaN), the near term's annualised basis is used.
+    Seed: ``timing-radar.txt §六 6.1 ①``. Not to be confused with
+    :func:`cnradar.quant.basis.constant_maturity_basis`, the futures basis at N *trading* days (seed
+    ``index-futures-basis.txt``).
     """
     t1 = np.asarray(t_near, dtype=float)
     t2 = np.asarray(t_next, dtype=float)

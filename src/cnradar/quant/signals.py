@@ -48,7 +48,10 @@ def rolling_zscore(x: pd.Series, window: int, min_periods: int | None = None, dd
     mp = window if min_periods is None else _check_window("min_periods", min_periods, 2)
     roll = x.astype("float64").rolling(window, min_periods=mp)
     mean, std = roll.mean(), roll.std(ddof=ddof)
-    z = (x - mean) / std.where(std > 0)
+    # pandas' running variance leaves ~1e-7 of rounding noise on a window that is exactly flat after large
+    # values, so flatness is tested exactly (max == min) rather than with std > 0
+    flat = roll.max() == roll.min()
+    z = (x - mean) / std.where((std > 0) & ~flat)
     return z.where(x.notna())
 
 

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -89,7 +90,7 @@ def _load_derived(store, name: str, asof) -> pd.DataFrame:
         # the owner's loader is absent or disagrees with the cached table: read the cache directly
         try:
             df = store.read_derived(name, asof=asof)
-        except Exception:  # a missing/odd cache table is "no data", never a crash
+        except (AttributeError, duckdb.Error):  # a store without that cache table is "no data", never a crash
             df = pd.DataFrame()
         if name == "option_indices" and "underlying" in df:
             df = df[df["underlying"] == OPTION_UNDERLYING]
@@ -279,13 +280,13 @@ def _fingerprint(store) -> tuple:
         log = store.ingest_log()
         parts.append(len(log))
         parts.append(str(log.iloc[-1].to_dict()) if len(log) else "")
-    except Exception:  # a store without an ingest log is simply not cached across calls
+    except (AttributeError, duckdb.Error):  # a store without an ingest log is not cached across calls
         parts.append(id(store))
     for name in ("derived_option_indices", "derived_cb_market_deviation", "derived_cb_bond_deviation"):
         try:
             n = store.sql(f"SELECT count(*) AS n, max(date) AS d FROM {name}")
             parts.append(tuple(n.iloc[0]))
-        except Exception:  # table absent
+        except (AttributeError, duckdb.Error):  # table absent (or a store without SQL)
             parts.append(None)
     return tuple(parts)
 

@@ -43,11 +43,12 @@ def validate_rule(rule: str, where: str) -> None:
 
 
 def apply_rule(rule: str, periods: pd.Series) -> pd.Series:
-    """Release dates for reference ``periods`` (datetime64) under ``rule``; vectorised."""
+    """Release dates for reference ``periods`` (datetime64) under ``rule``; vectorised.
+
+    A date the SSE calendar cannot reach (past its end) is ``NaT``: the observation is never public.
+    """
+    validate_rule(rule, "release rule")
     m = _RULE.match(rule.strip())
-    if m is None:
-        validate_rule(rule, "release rule")
-    assert m is not None  # for the type checker; validate_rule raised otherwise
     p = pd.to_datetime(periods).dt.normalize()
     if m["same"]:
         return p
@@ -56,20 +57,22 @@ def apply_rule(rule: str, periods: pd.Series) -> pd.Series:
     if m["kind"] == "month_end":
         return p + pd.offsets.MonthEnd(0) + pd.to_timedelta(int(m["n"]), unit="D")
     if m["kind"] == "bday":
-        n = int(m["n"])
-        s = calendar.sessions(calendar.CALENDAR_START, calendar.CALENDAR_END).values
-        idx = np.searchsorted(s, p.values.astype("datetime64[ns]"), side="right") + (n - 1)
-        out = np.full(len(p), np.datetime64("NaT"), dtype="datetime64[ns]")
-        ok = idx < len(s)
-        out[ok] = s[idx[ok]]
-        return pd.Series(out, index=periods.index)
+        # the first session after the period is the 1st: count from the last session <= period
+        return _nth_session(p, int(m["n"]), side="right", index=periods.index)
     first_next = (p + pd.offsets.MonthEnd(0)) + pd.Timedelta(days=1)
     k = int(m["d"])
     if m["nm"] == "next_month_day":
         return first_next + pd.to_timedelta(k - 1, unit="D")
+    # the first session on or after the 1st of the next month is the 1st
+    return _nth_session(first_next, k, side="left", index=periods.index)
+
+
+def _nth_session(anchor: pd.Series, n: int, *, side: str, index: pd.Index) -> pd.Series:
+    """The ``n``-th SSE session counted from ``anchor`` (``searchsorted`` ``side`` sets whether a session
+    on ``anchor`` itself counts); ``NaT`` where that falls outside the calendar."""
     s = calendar.sessions(calendar.CALENDAR_START, calendar.CALENDAR_END).values
-    idx = np.searchsorted(s, first_next.values.astype("datetime64[ns]"), side="left") + (k - 1)
-    out = np.full(len(p), np.datetime64("NaT"), dtype="datetime64[ns]")
-    ok = idx < len(s)
+    idx = np.searchsorted(s, anchor.values.astype("datetime64[ns]"), side=side) + (n - 1)
+    out = np.full(len(anchor), np.datetime64("NaT"), dtype="datetime64[ns]")
+    ok = (idx >= 0) & (idx < len(s))
     out[ok] = s[idx[ok]]
-    return pd.Series(out, index=periods.index)
+    return pd.Series(out, index=index)
