@@ -30,7 +30,7 @@ import pandas as pd
 from cnradar import calendar
 from cnradar.errors import ConfigError, UnknownNameError, explain
 from cnradar.sources.demo import commodities, convertibles, futures, macro, market, options
-from cnradar.sources.demo._common import family_rng, regime_frame
+from cnradar.sources.demo._common import ewma, family_rng, regime_frame, regime_values
 from cnradar.sources.demo._writer import write_json, write_table
 
 GENERATOR_VERSION = "1"
@@ -46,7 +46,7 @@ users can check that analytics recover it. Dates are SSE sessions unless stated.
 | dividends | index, ex_date, points | every simulated index dividend, including ex-dates after the range end |
 | futures_sentiment | date, product, sentiment_basis | annualised sentiment s in F = (S e^{r tau} - D) e^{s tau} (r = log(1 + SHIBOR 3M)) |
 | etf_dividends | ex_date, amount, prev_close | 510050.SH distributions (yuan per share) and the close before the ex-date |
-| option_surface | date, sigma_short, sigma_long, skew, curvature | smile: sigma(K) = atm(T)(1 + skew x + curvature x^2), atm(T) = sigma_long + (sigma_short - sigma_long) e^{-T/0.25}, x = ln(K/F)/(atm sqrt T) clipped to +-4, T in years (calendar days / 365) |
+| option_surface | date, sigma_short, sigma_long, skew, curvature, forward_sentiment | forward F = (S - PV(D)) e^{(r + forward_sentiment) T}; smile: sigma(K) = atm(T)(1 + skew x + curvature x^2), atm(T) = sigma_long + (sigma_short - sigma_long) e^{-T/0.25}, x = ln(K/F)/(atm sqrt T) clipped to +-4, T in years (calendar days / 365) |
 | cb_inputs | symbol, stock, sigma, credit_spread, issue_size, called, call_date, resets, put_days, rows | per convertible: model vol, credit spread over CGB 10y, issue size (yuan), life-cycle events |
 | cb_daily | symbol, date, conversion_price, model_value | the conversion price in force and the model value (bond floor + Black-Scholes conversion option) |
 | cb_deviation | date, market_deviation | market-wide price / model value - 1 before the bond-specific noise |
@@ -163,7 +163,11 @@ def generate_demo_bundle(out_dir: str | Path, *, seed: int = 20240101, start: st
     instruments.append(pd.DataFrame([{"symbol": options.ETF, "kind": "etf", "product": "50ETF",
                                       "exchange": "SSE", "underlying": "000016.SH",
                                       "name": "华夏上证50ETF (demo)"}]))
-    opt = options.option_universe(days, etf, r_cont, mkt, family_rng(seed, "options"), n_out)
+    # the options' forward carries the large-cap (IH) sentiment; before IH lists, the same smoothed regime level
+    ih = sentiment[sentiment["product"] == "IH"].set_index("date")["sentiment_basis"].reindex(days)
+    fallback = pd.Series(ewma(regime_values(days, "basis_large") * futures.PRODUCTS["IH"][3], 20.0), index=days)
+    opt_sentiment = ih.fillna(fallback).to_numpy()
+    opt = options.option_universe(days, etf, r_cont, mkt, family_rng(seed, "options"), n_out, opt_sentiment)
     if opt is not None:
         bars["etf_option"] = opt.bars
         instruments.append(opt.instruments)

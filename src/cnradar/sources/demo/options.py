@@ -13,11 +13,12 @@ Dividend adjustment (golden §5): on an ex-date, every contract listed before it
 ``new_unit = round(unit P(t−1) / (P(t−1) − D))`` and ``new_strike = round(strike unit / new_unit, 3)`` (the "A"
 contracts, ``option_adjustments.csv``); standard contracts (unit 10,000) are listed again from that day.
 
-Prices: Black-76 on the dividend-adjusted forward ``F = (S − PV(D in (t, T])) e^{rT}``, ``T`` in calendar days
-/ 365, with the smile ``sigma(K) = sigma_atm(T) (1 + skew_t x + 0.02 x^2)``, ``x = ln(K/F) / (sigma_atm sqrt T)``
+Prices: Black-76 on the dividend-adjusted forward ``F = (S − PV(D in (t, T])) e^{(r + s) T}``, ``T`` in calendar
+days / 365, ``s`` the large-cap sentiment basis of the IH futures (``truth/option_surface.forward_sentiment``), with the smile ``sigma(K) = sigma_atm(T) (1 + skew_t x + 0.02 x^2)``, ``x = ln(K/F) / (sigma_atm sqrt T)``
 clipped to ±4; ``sigma_atm(T) = s_long + (s_short,t − s_long) e^{−T/0.25}`` with ``s_short`` 1.1× the 20-day
 EWMA realised vol + 3 points, and ``skew_t`` the regime's slope plus a term that steepens after falls. ``settle``
-is the model price on the 0.0001 tick (so put-call parity ``C − P = e^{−rT}(F − K)`` holds to rounding);
+is the model price on the 0.0001 tick (so put-call parity ``C − P = e^{−rT}(F − K)`` holds to rounding, and
+the parity-implied basis reads back ``s``);
 ``close`` a noisy trade print; on the expiry day both are the exercise value (0 for out-of-the-money).
 """
 
@@ -133,8 +134,13 @@ class OptionUniverse:
 
 
 def option_universe(days: pd.DatetimeIndex, etf: EtfPath, r: np.ndarray, m: MarketPaths,
-                    rng: np.random.Generator, n_out: int) -> OptionUniverse | None:
-    """Every 50ETF option listed in the first ``n_out`` days, with bars, adjustments and the true surface."""
+                    rng: np.random.Generator, n_out: int, sentiment: np.ndarray | None = None
+                    ) -> OptionUniverse | None:
+    """Every 50ETF option listed in the first ``n_out`` days, with bars, adjustments and the true surface.
+
+    ``sentiment``: annualised large-cap sentiment basis per day (0 when ``None``), added to the forward's carry.
+    """
+    sentiment = np.zeros(len(days)) if sentiment is None else np.asarray(sentiment, dtype=float)
     live = (days >= OPTIONS_LAUNCH) & (np.arange(len(days)) < n_out)
     if not live.any():
         return None
@@ -197,8 +203,18 @@ def option_universe(days: pd.DatetimeIndex, etf: EtfPath, r: np.ndarray, m: Mark
     rr = r[d]
     # forward net of distributions with ex-date in (t, T]
     exp_pos = con["ltd_pos"].to_numpy()[cidx]
-    cash_to_T = etf.cash_after[d] - etf.cash_after[np.minimum(exp_pos, len(days) - 1)]
-    F = (S[d] - cash_to_T * np.exp(-rr * T / 2)) * np.exp(rr * T)
+    # PV of the (at most one) distribution with ex-date in (t, T], discounted from its ex-date
+    amounts = etf.distributions["amount"].to_numpy()
+    k = np.searchsorted(ex_pos, d, side="right")
+    has = k < len(ex_pos)
+    kk = np.minimum(k, max(len(ex_pos) - 1, 0))
+    nxt = ex_pos[kk] if len(ex_pos) else np.zeros(len(d), dtype=np.int64)
+    inside = has & (nxt <= exp_pos)
+    tau_j = (days.values[nxt] - days.values[d]).astype("timedelta64[D]").astype(float) / 365.0
+    pv = np.where(inside, (amounts[kk] if len(ex_pos) else 0.0) * np.exp(-rr * tau_j), 0.0)
+    # option-implied forward: carry minus dividends plus the large-cap sentiment basis (as for IH futures),
+    # which is what the seed's 期权隐含升贴水 indicator reads back
+    F = (S[d] - pv) * np.exp((rr + sentiment[d]) * T)
     surface = _surface(days, S, m, rng)
     s_short = surface["sigma_short"].to_numpy()[d]
     s_long = surface["sigma_long"].to_numpy()[d]
@@ -241,6 +257,7 @@ def option_universe(days: pd.DatetimeIndex, etf: EtfPath, r: np.ndarray, m: Mark
     adjustments = (pd.concat(adj_rows, ignore_index=True) if adj_rows else
                    pd.DataFrame(columns=["symbol", "effective_date", "strike_before", "strike_after",
                                          "unit_before", "unit_after"]))
+    surface["forward_sentiment"] = np.round(sentiment, 6)
     return OptionUniverse(bars, instruments, adjustments, surface.iloc[:n_out].reset_index(drop=True))
 
 
