@@ -22,12 +22,14 @@ def test_import_real_bundle(benchmark, real_bundle, tmp_path):
     report = benchmark.pedantic(run, rounds=3, iterations=1)
     rows = int(report.tables["rows_in"].sum())
     benchmark.extra_info["rows"] = rows
-    benchmark.extra_info["rows_per_second"] = rows / benchmark.stats["mean"]
+    if benchmark.stats:  # None under --benchmark-disable
+        benchmark.extra_info["rows_per_second"] = rows / benchmark.stats["mean"]
 
 
 def test_read_bundle_validation_only(benchmark, real_bundle):
     bundle = benchmark.pedantic(read_bundle, args=(real_bundle,), rounds=3, iterations=1)
-    benchmark.extra_info["rows_per_second"] = bundle.rows() / benchmark.stats["mean"]
+    if benchmark.stats:  # None under --benchmark-disable
+        benchmark.extra_info["rows_per_second"] = bundle.rows() / benchmark.stats["mean"]
 
 
 def test_asof_read_all_50etf_option_bars_one_date(benchmark, real_store):

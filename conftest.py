@@ -1,4 +1,4 @@
-"""Shared fixtures.
+"""Shared fixtures for tests/ and benchmarks/.
 
 - ``real_bundle``: path to ``../shared/data/real`` (or ``$CNRADAR_REAL_DATA``); tests using it skip with a reason
   when it is absent (a user's fresh clone).
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parent
 REAL_DATA = Path(os.environ.get("CNRADAR_REAL_DATA", REPO.parent / "shared" / "data" / "real"))
 GOLDEN = Path(os.environ.get("CNRADAR_GOLDEN", REPO.parent / "shared" / "golden"))
 
