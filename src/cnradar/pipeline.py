@@ -61,8 +61,9 @@ def update_caches(store: Store, *, asof=None, progress: Progress = _quiet,
     for i, underlying in enumerate(underlyings):
         progress(f"option indices {underlying}", i, total)
         t = time.perf_counter()
-        rows = update_option_indices(store, underlying, asof=asof)
-        result.add(f"option indices {underlying}", t, f"{len(rows)} new days")
+        history = update_option_indices(store, underlying, asof=asof)  # the full cached history
+        last = history["date"].max().date() if len(history) else "none"
+        result.add(f"option indices {underlying}", t, f"{len(history)} days cached, last {last}")
     progress("convertible pricing deviation", len(underlyings), total)
     t = time.perf_counter()
     bonds = update_deviation(store, asof=asof)
@@ -80,7 +81,7 @@ def run_demo(paths: Paths, *, seed: int = 20240101, preset: str | None = None, a
              progress: Progress = _quiet) -> PipelineResult:
     """``make demo``: demo bundle -> store -> caches -> weekly report. A second run reuses all of it."""
     from cnradar.report import build_report
-    from cnradar.sources.bundle import import_bundle
+    from cnradar.sources.bundle import already_imported, import_bundle
     from cnradar.sources.demo import generate_demo_bundle
 
     result = PipelineResult()
@@ -94,8 +95,11 @@ def run_demo(paths: Paths, *, seed: int = 20240101, preset: str | None = None, a
     with Store.open(paths.store) as store:
         progress("importing the demo bundle", 1, 4)
         t = time.perf_counter()
-        report = import_bundle(store, bundle)
-        result.add("import", t, "changed" if report.changed else "unchanged (reused)")
+        if already_imported(store, bundle):
+            result.add("import", t, "already in the store (reused)")
+        else:
+            report = import_bundle(store, bundle)
+            result.add("import", t, "changed" if report.changed else "unchanged")
         progress("updating caches", 2, 4)
         update_caches(store, asof=asof, result=result)
         progress("writing the weekly report", 3, 4)

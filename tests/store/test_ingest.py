@@ -143,3 +143,17 @@ def test_parquet_defect_names_the_row(tmp_path, hand_bundle):
     (path / "bars" / "index.csv").unlink()
     with Store.open(tmp_path / "s.duckdb") as store, pytest.raises(BundleError, match=r"bars/index.parquet line 3"):
         import_bundle(store, path)
+
+
+def test_already_imported_tracks_content(tmp_path, hand_bundle):
+    from cnradar.sources.bundle import already_imported, bundle_content_hash
+
+    path = hand_bundle(tmp_path / "b")
+    with Store.open(tmp_path / "s.duckdb") as store:
+        assert not already_imported(store, path)
+        import_bundle(store, path)
+        assert already_imported(store, path)
+        assert store.ingest_log()["content_hash"].iat[0] == bundle_content_hash(path)
+        bars = path / "bars" / "index.csv"
+        bars.write_text(bars.read_text().replace("3380.5", "3381.5"))
+        assert not already_imported(store, path)

@@ -301,6 +301,25 @@ def _hash_files(files: list[Path], root: Path) -> str:
     return h.hexdigest()
 
 
+def bundle_content_hash(path: str | os.PathLike[str]) -> str:
+    """SHA-256 over every file a bundle import reads (names and bytes) — the ``content_hash`` in the log."""
+    root = Path(path)
+    files = [root / "meta.json"] if (root / "meta.json").exists() else []
+    for name in IMPORT_ORDER:
+        files += _table_files(root, TABLES[name])
+    extra = root / "bars_extra"
+    if extra.is_dir():
+        files += [p for p in sorted(extra.glob("*")) if p.suffix in (".csv", ".parquet")]
+    return _hash_files(files, root)
+
+
+def already_imported(store: Store, path: str | os.PathLike[str]) -> bool:
+    """True when the store's latest import of this bundle had exactly these files (nothing to re-validate)."""
+    log = store.sql("SELECT content_hash FROM ingest_log WHERE path = ? ORDER BY ingest_id DESC LIMIT 1",
+                    [str(Path(path).resolve())])
+    return bool(len(log)) and log["content_hash"].iat[0] == bundle_content_hash(path)
+
+
 def read_bundle(path: str | os.PathLike[str], *, store: Store | None = None) -> Bundle:
     """Read and validate a bundle; raise :class:`BundleError` listing every problem (nothing is written).
 
