@@ -164,20 +164,16 @@ def rate_paths(days: pd.DatetimeIndex, rng: np.random.Generator) -> pd.DataFrame
     }, index=days)
 
 
-def _steps_obs(series: str, steps: list[tuple[str, float]], days: pd.DatetimeIndex, out_end: pd.Timestamp,
-               first_allowed: str | None = None) -> pd.DataFrame:
+def _steps_obs(series: str, steps: list[tuple[str, float]], days: pd.DatetimeIndex, out_end: pd.Timestamp
+               ) -> pd.DataFrame:
     """One row per step (period = effective trading day), plus the prevailing rate at the demo's start."""
     start = days[0]
     eff = _next_session(days, pd.DatetimeIndex([s for s, _ in steps]) - pd.Timedelta(days=1))
     vals = np.array([v for _, v in steps])
     keep = (eff > np.datetime64(start)) & (eff <= np.datetime64(out_end))
     prevailing = step_values(pd.DatetimeIndex([start]), steps)
-    start_ok = first_allowed is None or start >= pd.Timestamp(first_allowed)
-    per = list(eff[keep])
-    val = list(vals[keep])
-    if start_ok:
-        per = [np.datetime64(start, "ns"), *per]
-        val = [float(prevailing[0]), *val]
+    per = [np.datetime64(start, "ns"), *eff[keep]]
+    val = [float(prevailing[0]), *vals[keep]]
     return _obs(series, per, per, val)
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.signal import lfilter
 
 from cnradar import calendar
 from cnradar.sources.demo._common import ar1, bars_frame, ohlc, regime_index, regime_values, round_to
@@ -115,8 +116,6 @@ def simulate_market(days: pd.DatetimeIndex, rng: np.random.Generator, div_rng: n
 
 def ar_filter(x: np.ndarray, phi: float) -> np.ndarray:
     """``y_t = phi y_{t-1} + x_t`` (vectorised)."""
-    from scipy.signal import lfilter
-
     return lfilter([1.0], [1.0, -phi], x)
 
 

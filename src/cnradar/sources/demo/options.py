@@ -44,7 +44,6 @@ class EtfPath:
     days: pd.DatetimeIndex
     close: np.ndarray           # on the 0.001 tick
     distributions: pd.DataFrame  # ex_date, amount (yuan per share), prev_close
-    cash_after: np.ndarray      # distributions with ex-date in (t, ...]: cumulative from t+1 (for forwards)
 
 
 def etf_path(days: pd.DatetimeIndex, m: MarketPaths, rng: np.random.Generator) -> EtfPath:
@@ -65,11 +64,7 @@ def etf_path(days: pd.DatetimeIndex, m: MarketPaths, rng: np.random.Generator) -
     close = round_to(K_SCALE * (level + accrued) * track, 0.001)
     amounts = np.round(K_SCALE * np.diff(np.concatenate([[0.0], cum[ex_pos - 1]])), 3)
     dist = pd.DataFrame({"ex_date": days[ex_pos], "amount": amounts, "prev_close": close[ex_pos - 1]})
-    # cash_after[t] = sum of amounts with ex-date > t
-    amt_by_day = np.zeros(n)
-    amt_by_day[ex_pos] = amounts
-    cash_after = amt_by_day[::-1].cumsum()[::-1] - amt_by_day
-    return EtfPath(days, close, dist, cash_after)
+    return EtfPath(days, close, dist)
 
 
 def etf_bars(etf: EtfPath, rng: np.random.Generator, n_out: int) -> pd.DataFrame:
