@@ -544,3 +544,18 @@ def test_products_launched_after_the_range_are_absent_not_fatal(tmp_path):
     only_sc = generate_demo_bundle(tmp_path / "c", seed=5, start="2016-01-04", end="2016-06-30", n_stocks=4,
                                    n_convertibles=0, commodity_products=["SC.INE"])
     assert "commodity_future" not in set(read(only_sc, "instruments")["kind"])
+
+
+def test_regimes_are_visible_in_the_index(tiny):
+    """The truth's 2015 crash regime (2015-06-15 .. 2015-08-26) is a fall of about e^{-2.8 x 0.2} - 1 ~ -43 %
+    of the CSI 300 factor (pinned per regime), and the bubble before it a rise."""
+    regimes = read(tiny, "truth/regimes")
+    crash = regimes[(regimes["label"] == "crash") & (regimes["start"].dt.year == 2015)].iloc[0]
+    idx = read(tiny, "bars")
+    hs = idx[idx["symbol"] == "000300.SH"].set_index("date")["close"]
+    before = hs[hs.index < crash["start"]].iloc[-1]
+    fall = hs.loc[crash["end"]] / before - 1
+    years = len(hs.loc[crash["start"]:crash["end"]]) / 252
+    expected = np.exp(crash["mu"] * years) - 1
+    assert fall < -0.3 and abs(fall - expected) < 0.05  # 0.05: index-specific noise and dividends
+    assert hs.loc[:"2015-06-12"].iloc[-1] > hs.iloc[0]
