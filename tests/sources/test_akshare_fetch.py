@@ -120,3 +120,17 @@ def test_call_key_ignores_argument_order():
     a = Call.make("repo_rate_hist", start_date="20240101", end_date="20240131")
     b = Call("repo_rate_hist", (("end_date", "20240131"), ("start_date", "20240101")))
     assert a.key == b.key and a.describe() == "repo_rate_hist(end_date='20240131', start_date='20240101')"
+
+
+def test_replay_fetcher_serves_frames_and_callables():
+    frame = pd.DataFrame({"date": ["2024-01-02"], "FR007": [1.9]})
+    fetch = fetch_mod.replay_fetcher({"repo_rate_hist": frame,
+                                      "macro_china_pmi_yearly": lambda **kw: pd.DataFrame({"args": [sorted(kw)]})})
+    got = fetch("repo_rate_hist", start_date="20240101")
+    pd.testing.assert_frame_equal(got, frame)
+    got.loc[0, "FR007"] = 99.0  # a copy: the recording is not changed by a caller
+    assert frame.loc[0, "FR007"] == 1.9
+    assert fetch("macro_china_pmi_yearly", b=1, a=2)["args"].iloc[0] == ["a", "b"]
+    with pytest.raises(SourceError, match=r"no recorded frame: one of \['macro_china_pmi_yearly', "
+                                          r"'repo_rate_hist'\]; got 'bond_zh_cov'"):
+        fetch("bond_zh_cov")
