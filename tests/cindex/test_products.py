@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -17,8 +16,6 @@ from cnradar.cindex.products import (
     parse_products,
 )
 from cnradar.errors import MethodologyError, UnknownNameError
-
-GOLDEN = Path(__file__).resolve().parents[3] / "shared" / "golden"
 
 
 def test_catalogue_loads_and_keys_are_root_dot_suffix():
@@ -63,9 +60,9 @@ def test_last_trade_dates(key, year, month, expected):
     assert load_products()[key].last_trade_date(year, month) == pd.Timestamp(expected)
 
 
-def test_roll_table_codes_are_in_the_catalogue():
+def test_roll_table_codes_are_in_the_catalogue(golden_dir):
     codes = {p.roll_code for p in load_products().values()} | {"HU"}  # HU: BCOM's pre-2006 unleaded gasoline
-    with open(GOLDEN / "gsci_bcom_rolltables.csv", encoding="utf-8") as fh:
+    with open(golden_dir / "gsci_bcom_rolltables.csv", encoding="utf-8") as fh:
         missing = {row["commodity"] for row in csv.DictReader(fh)} - codes
     assert not missing
 
