@@ -48,31 +48,10 @@ def _universe(call: bool):
     return terms, markets
 
 
-def _ql_bonds(steps: int):
+def _ql_bonds(build, steps: int):
     """QuantLib convertibles for the sample (same terms and market; flat curves; CRR tree)."""
-    ql = pytest.importorskip("QuantLib")
     terms, markets = _universe(False)
-    today = ql.Date(D0.day, D0.month, D0.year)
-    ql.Settings.instance().evaluationDate = today
-    dc, cal = ql.Actual365Fixed(), ql.NullCalendar()
-    bonds = []
-    for i in SAMPLE:
-        t, m = terms[i], markets[i]
-        mat = ql.Date(t.maturity_date.day, t.maturity_date.month, t.maturity_date.year)
-        sched = ql.Schedule(today, mat, ql.Period(ql.Annual), cal, ql.Unadjusted, ql.Unadjusted,
-                            ql.DateGeneration.Backward, False)
-        bond = ql.ConvertibleFixedCouponBond(ql.AmericanExercise(today, mat), t.conversion_ratio,
-                                             ql.CallabilitySchedule(), today, 0, [c / 100 for c in t.coupons],
-                                             dc, sched, 100.0)
-        proc = ql.BlackScholesMertonProcess(
-            ql.QuoteHandle(ql.SimpleQuote(m.stock_price)),
-            ql.YieldTermStructureHandle(ql.FlatForward(today, 0.0, dc, ql.Continuous)),
-            ql.YieldTermStructureHandle(ql.FlatForward(today, m.rate, dc, ql.Continuous)),
-            ql.BlackVolTermStructureHandle(ql.BlackConstantVol(today, cal, m.sigma, dc)))
-        bond.setPricingEngine(ql.BinomialConvertibleEngine(proc, "crr", steps, ql.QuoteHandle(ql.SimpleQuote(0.0)),
-                                                           ql.DividendSchedule()))
-        bonds.append(bond)
-    return bonds
+    return [build(terms[i], markets[i], steps, D0) for i in SAMPLE]
 
 
 def _ql_run(bonds) -> np.ndarray:
@@ -98,9 +77,9 @@ def _errors(values: np.ndarray, ref: np.ndarray) -> dict[str, float]:
 
 
 @pytest.fixture(scope="module")
-def study():
+def study(ql_convertible):
     """Reference, error ladders and same-run throughputs for both engines (see the module docstring)."""
-    ref = 0.5 * (_ql_run(_ql_bonds(4000)) + _ql_run(_ql_bonds(4001)))
+    ref = 0.5 * (_ql_run(_ql_bonds(ql_convertible, 4000)) + _ql_run(_ql_bonds(ql_convertible, 4001)))
     terms, markets = _universe(False)
     ts, ms = [terms[i] for i in SAMPLE], [markets[i] for i in SAMPLE]
     lattice = {}
@@ -110,7 +89,7 @@ def study():
         lattice[name] = {**err, "bond_dates_per_s": N_BONDS / secs}
     ql_ladder = {}
     for n in QL_LADDER:
-        bonds = _ql_bonds(n)
+        bonds = _ql_bonds(ql_convertible, n)
         vals = _ql_run(bonds)
         secs = _best_time(lambda bonds=bonds: _ql_run(bonds), repeat=1 if n >= 800 else 3)
         ql_ladder[n] = {**_errors(vals, ref), "bond_dates_per_s": len(bonds) / secs}
@@ -132,9 +111,9 @@ def test_bench_lattice_universe(benchmark, call):
     benchmark.extra_info["bond_dates_per_s"] = N_BONDS / benchmark.stats.stats.mean
 
 
-def test_bench_quantlib_same_universe(benchmark):
+def test_bench_quantlib_same_universe(benchmark, ql_convertible):
     """QuantLib at the same 200 steps on the 30-bond sample (one bond at a time)."""
-    bonds = _ql_bonds(STEPS)
+    bonds = _ql_bonds(ql_convertible, STEPS)
     benchmark(_ql_run, bonds)
     benchmark.extra_info["bond_dates_per_s"] = len(bonds) / benchmark.stats.stats.mean
 
@@ -158,10 +137,10 @@ def test_bench_lattice_matched_accuracy(benchmark, study):
     })
 
 
-def test_bench_quantlib_matched_accuracy(benchmark, study):
+def test_bench_quantlib_matched_accuracy(benchmark, study, ql_convertible):
     """QuantLib at the cheapest step count that matches the accelerated lattice's RMS error."""
     n = study["matched_steps"]
-    bonds = _ql_bonds(n)
+    bonds = _ql_bonds(ql_convertible, n)
     benchmark.pedantic(_ql_run, args=(bonds,), rounds=3 if n <= 400 else 1, iterations=1)
     rate = len(bonds) / benchmark.stats.stats.mean
     benchmark.extra_info.update({"steps": n, "bond_dates_per_s": rate, **{k: study["ql"][n][k]

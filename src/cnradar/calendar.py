@@ -183,6 +183,11 @@ def _parse_contract(symbol_or_product: str, year: int | None, month: int | None)
     return product, int(year), int(month)
 
 
+def third_friday(year: int, month: int) -> pd.Timestamp:
+    """The third Friday of a month, before any holiday roll (valid for any year, inside the calendar or not)."""
+    return pd.Timestamp(_weekday_of_month(year, month, 4, 3))
+
+
 def cffex_last_trading_day(symbol_or_product: str, year: int | None = None, month: int | None = None) -> pd.Timestamp:
     """Last trading day of a CFFEX index future: the third Friday of the month, next trading day if a holiday.
 
@@ -190,7 +195,7 @@ def cffex_last_trading_day(symbol_or_product: str, year: int | None = None, mont
     datetime.date(2024, 2, 19)
     """
     _, y, mth = _parse_contract(symbol_or_product, year, month)
-    return roll_to_trading_day(_weekday_of_month(y, mth, 4, 3))
+    return roll_to_trading_day(third_friday(y, mth))
 
 
 def etf_option_expiry(year: int, month: int) -> pd.Timestamp:

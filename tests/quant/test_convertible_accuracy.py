@@ -114,29 +114,8 @@ def test_accelerated_vectorised_equals_one_at_a_time():
     np.testing.assert_allclose(many, one, atol=1e-10)
 
 
-def _ql_value(t: ConvertibleTerms, m: MarketInputs, steps: int) -> float:
-    ql = pytest.importorskip("QuantLib")
-    today = ql.Date(D0.day, D0.month, D0.year)
-    ql.Settings.instance().evaluationDate = today
-    dc, cal = ql.Actual365Fixed(), ql.NullCalendar()
-    mat = ql.Date(t.maturity_date.day, t.maturity_date.month, t.maturity_date.year)
-    sched = ql.Schedule(today, mat, ql.Period(ql.Annual), cal, ql.Unadjusted, ql.Unadjusted,
-                        ql.DateGeneration.Backward, False)
-    bond = ql.ConvertibleFixedCouponBond(ql.AmericanExercise(today, mat), t.conversion_ratio,
-                                         ql.CallabilitySchedule(), today, 0, [c / 100 for c in t.coupons], dc,
-                                         sched, 100.0)
-    proc = ql.BlackScholesMertonProcess(
-        ql.QuoteHandle(ql.SimpleQuote(m.stock_price)),
-        ql.YieldTermStructureHandle(ql.FlatForward(today, 0.0, dc, ql.Continuous)),
-        ql.YieldTermStructureHandle(ql.FlatForward(today, m.rate, dc, ql.Continuous)),
-        ql.BlackVolTermStructureHandle(ql.BlackConstantVol(today, cal, m.sigma, dc)))
-    bond.setPricingEngine(ql.BinomialConvertibleEngine(proc, "crr", steps, ql.QuoteHandle(ql.SimpleQuote(0.0)),
-                                                       ql.DividendSchedule()))
-    return bond.NPV()
-
-
 @pytest.mark.parametrize("years,K,S,sigma", [(2, 10.0, 8.0, 0.25), (4, 12.0, 13.0, 0.4), (6, 15.0, 9.0, 0.3)])
-def test_accelerated_50_steps_matches_quantlib_4000_steps(years, K, S, sigma):
+def test_accelerated_50_steps_matches_quantlib_4000_steps(years, K, S, sigma, ql_convertible):
     """American conversion with step-up coupons. Reference: QuantLib CRR at 4,000 and 4,001 steps, averaged
     (their half-difference is ≤ 0.002 per 100 par on these bonds; the two engines' placement of coupons on the
     steps differs by ≤ 0.004 at 4,000 steps). The accelerated lattice at 50 steps must be within 0.01 — the
@@ -146,7 +125,7 @@ def test_accelerated_50_steps_matches_quantlib_4000_steps(years, K, S, sigma):
                          conversion_price=K, coupons=(0.3, 0.5, 1.0, 1.5, 1.8, 2.0)[:years],
                          redemption_price=100.0, redemption_includes_last_coupon=False, conversion_start=D0)
     m = MarketInputs(D0, S, sigma, 0.028)
-    ref = 0.5 * (_ql_value(t, m, 4000) + _ql_value(t, m, 4001))
+    ref = 0.5 * (ql_convertible(t, m, 4000, D0).NPV() + ql_convertible(t, m, 4001, D0).NPV())
     fast = price_lattice([t], [m], LatticeEngine(steps=50, terminal_smoothing=True, richardson=True))
     plain = price_lattice([t], [m], LatticeEngine(steps=50))
     err_fast = abs(fast["value"].iloc[0] - ref)

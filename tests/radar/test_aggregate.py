@@ -10,22 +10,9 @@ from cnradar.errors import ConfigError
 from cnradar.radar import aggregate
 from cnradar.radar.registry import INDICATOR_IDS, load_registry
 
-# seeds/timing-radar.txt 图表3, in table order: (last week, this week)
-SEED_TABLE = {
-    "monetary_direction": (-1.00, -1.00), "monetary_strength": (-1.00, -1.00),
-    "credit_direction": (-1.00, -1.00), "credit_strength": (-1.00, 0.00),
-    "growth_direction": (1.00, 1.00), "growth_strength": (-1.00, -1.00),
-    "inflation_direction": (-1.00, -1.00), "inflation_strength": (1.00, 1.00),
-    "shiller_erp": (0.39, 0.50), "pb": (-0.49, -0.26), "aiae": (-0.41, -0.24),
-    "margin_increment": (1.00, 1.00), "turnover_trend": (1.00, 1.00), "china_cds": (1.00, 1.00),
-    "risk_aversion": (-1.00, -1.00), "price_trend": (1.00, 1.00), "new_high_low": (-1.00, -1.00),
-    "option_implied_basis": (-1.00, -1.00), "option_vix": (0.00, 0.00), "option_skew": (-1.00, -1.00),
-    "cb_pricing_deviation": (-0.75, -0.30),
-}
 
-
-def test_seed_this_week():
-    r = aggregate({k: v[1] for k, v in SEED_TABLE.items()})
+def test_seed_this_week(seed_table):
+    r = aggregate({k: v[1] for k, v in seed_table.items()})
     # published: dimensions -0.75, 0.00, 0.00, 0.50, 0.00, -0.57 (=-0.575); categories; composite -0.11
     assert r.dimensions == pytest.approx({"liquidity": -0.75, "economy": 0.0, "valuation": 0.0, "flows": 0.5,
                                           "technical": 0.0, "crowding": -0.575}, abs=1e-12)
@@ -36,8 +23,8 @@ def test_seed_this_week():
     assert r.coverage == 1.0 and r.missing == ()
 
 
-def test_seed_last_week():
-    r = aggregate({k: v[0] for k, v in SEED_TABLE.items()})
+def test_seed_last_week(seed_table):
+    r = aggregate({k: v[0] for k, v in seed_table.items()})
     assert r.categories["macro"] == pytest.approx(-0.50)
     assert r.categories["valuation"] == pytest.approx(-0.17, abs=0.005)   # (0.39-0.49-0.41)/3 = -0.17
     assert r.categories["flows_trend"] == pytest.approx(0.60)
@@ -45,8 +32,8 @@ def test_seed_last_week():
     assert r.composite == pytest.approx(-0.205, abs=1e-12)
 
 
-def test_missing_is_not_zero():
-    scores = {k: v[1] for k, v in SEED_TABLE.items()}
+def test_missing_is_not_zero(seed_table):
+    scores = {k: v[1] for k, v in seed_table.items()}
     scores["credit_strength"] = float("nan")      # was 0.00: dropping it changes the means
     del scores["option_vix"]
     r = aggregate(scores)

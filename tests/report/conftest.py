@@ -10,21 +10,8 @@ import pytest
 
 from cnradar.report.labels import INDICATORS
 
-#: The seed's 图表3 (seeds/timing-radar.txt): indicator id -> (last week, this week).
-SEED_TABLE = {
-    "monetary_direction": (-1.00, -1.00), "monetary_strength": (-1.00, -1.00),
-    "credit_direction": (-1.00, -1.00), "credit_strength": (-1.00, 0.00),
-    "growth_direction": (1.00, 1.00), "growth_strength": (-1.00, -1.00),
-    "inflation_direction": (-1.00, -1.00), "inflation_strength": (1.00, 1.00),
-    "shiller_erp": (0.39, 0.50), "pb": (-0.49, -0.26), "aiae": (-0.41, -0.24),
-    "margin_increment": (1.00, 1.00), "turnover_trend": (1.00, 1.00), "china_cds": (1.00, 1.00),
-    "risk_aversion": (-1.00, -1.00), "price_trend": (1.00, 1.00), "new_high_low": (-1.00, -1.00),
-    "option_implied_basis": (-1.00, -1.00), "option_vix": (0.00, 0.00), "option_skew": (-1.00, -1.00),
-    "cb_pricing_deviation": (-0.75, -0.30),
-}
 
-
-def seed_scores(days: int = 800, end: str = "2025-03-21") -> pd.DataFrame:
+def seed_scores(table: dict[str, tuple[float, float]], days: int = 800, end: str = "2025-03-21") -> pd.DataFrame:
     """A daily score history whose last two Fridays are the seed's two weeks; earlier days are random."""
     idx = pd.bdate_range(end=end, periods=days)
     rng = np.random.default_rng(3)
@@ -32,21 +19,16 @@ def seed_scores(days: int = 800, end: str = "2025-03-21") -> pd.DataFrame:
     frame = pd.DataFrame(np.sign(rng.normal(size=(days, len(ids)))), index=idx, columns=ids)
     last_friday = idx[-1]
     prev_week = idx[(idx > last_friday - pd.Timedelta(days=7))]
-    for ind, (last, this) in SEED_TABLE.items():
+    for ind, (last, this) in table.items():
         frame.loc[prev_week, ind] = this
         frame.loc[last_friday - pd.Timedelta(days=7), ind] = last
     return frame
 
 
-@pytest.fixture
-def seed_table():
-    return dict(SEED_TABLE)
-
-
 
 @pytest.fixture
-def history():
-    scores = seed_scores()
+def history(seed_table):
+    scores = seed_scores(seed_table)
     idx = scores.index
     rng = np.random.default_rng(5)
     raw = pd.Series(np.cumsum(rng.normal(size=len(idx))) + 50, idx)
@@ -80,8 +62,8 @@ class FakeStore:
 
 
 @pytest.fixture
-def close_series():
-    idx = seed_scores().index
+def close_series(seed_table):
+    idx = seed_scores(seed_table).index
     rng = np.random.default_rng(11)
     return pd.Series(3500 * np.exp(np.cumsum(rng.normal(0, 0.01, len(idx)))), idx)
 

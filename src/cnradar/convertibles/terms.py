@@ -49,6 +49,15 @@ def _ratio(value: float) -> float:
     return value / 100.0 if value > 5 else value
 
 
+
+def _clause(row, name: str, cls, default, flags: list[str]):
+    """The ``<name>_trigger / _m / _n`` clause of a terms row; the declared default (flagged) when blank."""
+    trigger, m, n = (_num(row.get(f"{name}_{k}")) for k in ("trigger", "m", "n"))
+    if trigger is None:
+        flags.append(name)
+        return default
+    return cls(trigger=_ratio(trigger), m=int(m or default.m), n=int(n or default.n))
+
 def terms_from_row(row: dict[str, object]) -> ConvertibleTerms:
     """One bundle row → :class:`ConvertibleTerms` (defaults applied and flagged; bad terms raise
     :class:`~cnradar.errors.DataError` naming the bond and field)."""
@@ -69,25 +78,9 @@ def terms_from_row(row: dict[str, object]) -> ConvertibleTerms:
     if redemption is None:
         flags.append("redemption")
 
-    call_t, call_m, call_n = (_num(row.get(k)) for k in ("call_trigger", "call_m", "call_n"))
-    if call_t is None:
-        call = DEFAULT_CALL
-        flags.append("call")
-    else:
-        call = SoftCall(trigger=_ratio(call_t), m=int(call_m or DEFAULT_CALL.m), n=int(call_n or DEFAULT_CALL.n))
-    put_t, put_m, put_n = (_num(row.get(k)) for k in ("put_trigger", "put_m", "put_n"))
-    if put_t is None:
-        put = DEFAULT_PUT
-        flags.append("put")
-    else:
-        put = Put(trigger=_ratio(put_t), m=int(put_m or DEFAULT_PUT.m), n=int(put_n or DEFAULT_PUT.n))
-    reset_t, reset_m, reset_n = (_num(row.get(k)) for k in ("reset_trigger", "reset_m", "reset_n"))
-    if reset_t is None:
-        reset = DEFAULT_RESET
-        flags.append("reset")
-    else:
-        reset = Reset(trigger=_ratio(reset_t), m=int(reset_m or DEFAULT_RESET.m),
-                      n=int(reset_n or DEFAULT_RESET.n))
+    call = _clause(row, "call", SoftCall, DEFAULT_CALL, flags)
+    put = _clause(row, "put", Put, DEFAULT_PUT, flags)
+    reset = _clause(row, "reset", Reset, DEFAULT_RESET, flags)
     issue, maturity = row.get("issue_date"), row.get("maturity_date")
     n_years = None
     if not (pd.isna(issue) or pd.isna(maturity)):

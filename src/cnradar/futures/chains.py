@@ -86,13 +86,8 @@ def expiry_table(symbols, instruments: pd.DataFrame | None = None) -> pd.Series:
             try:
                 out[sym] = cal.cffex_last_trading_day(sym.split(".")[0][:2], int(y), int(m))
             except ConfigError:  # month past the calendar: third Friday, holidays unknown
-                out[sym] = _third_friday(int(y), int(m))
+                out[sym] = cal.third_friday(int(y), int(m))
     return out
-
-
-def _third_friday(y: int, m: int) -> pd.Timestamp:
-    first = pd.Timestamp(y, m, 1)
-    return first + pd.Timedelta(days=(4 - first.weekday()) % 7 + 14)
 
 
 def rule_slots(product: str, dates, years, months) -> np.ndarray:
@@ -111,7 +106,7 @@ def rule_slots(product: str, dates, years, months) -> np.ndarray:
         try:
             exp_this[v] = np.datetime64(cal.cffex_last_trading_day(product, y, m + 1), "ns")
         except ConfigError:
-            exp_this[v] = np.datetime64(_third_friday(y, m + 1), "ns")
+            exp_this[v] = np.datetime64(cal.third_friday(y, m + 1), "ns")
     this_exp = np.array([exp_this[v] for v in ym], dtype="datetime64[ns]") if len(ym) else np.array(
         [], dtype="datetime64[ns]")
     cur = ym + (d.values > this_exp).astype(int)

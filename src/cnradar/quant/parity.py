@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from cnradar.errors import ConfigError, DataError, explain
+from cnradar.quant.volindex import MINUTES_PER_YEAR, interpolation_weights
 
 Aggregate = Literal["median", "mean", "cboe"]
 _AGGREGATES = ("median", "mean", "cboe")
@@ -128,7 +129,8 @@ def constant_maturity_implied_basis(basis_ann_near, t_near, basis_ann_next, t_ne
                                     target_days: float = 30.0):
     """Option-implied annualised basis interpolated linearly in time to ``target_days`` (calendar, ACT/365).
 
-    ``w1 = (T2 - T*)/(T2 - T1)``, ``ann* = w1 ann1 + (1 - w1) ann2``; returns ``(basis*, ann*)`` with
+    ``w1 = (T2 - T*)/(T2 - T1)`` (the Cboe weights, :func:`cnradar.quant.volindex.interpolation_weights`),
+    ``ann* = w1 ann1 + (1 - w1) ann2``; returns ``(basis*, ann*)`` with
     ``basis* = ann* · T*``. Where the next term is missing (NaN), the near term's annualised basis is used.
     Seed: ``timing-radar.txt §六 6.1 ①``. Not to be confused with
     :func:`cnradar.quant.basis.constant_maturity_basis`, the futures basis at N *trading* days (seed
@@ -140,6 +142,6 @@ def constant_maturity_implied_basis(basis_ann_near, t_near, basis_ann_next, t_ne
     a2 = np.asarray(basis_ann_next, dtype=float)
     target = target_days / 365.0
     with np.errstate(divide="ignore", invalid="ignore"):
-        w1 = (t2 - target) / (t2 - t1)
-        ann = np.where(np.isfinite(a2) & np.isfinite(t2), w1 * a1 + (1 - w1) * a2, a1)
+        w1, w2 = interpolation_weights(t1 * MINUTES_PER_YEAR, t2 * MINUTES_PER_YEAR, target * MINUTES_PER_YEAR)
+        ann = np.where(np.isfinite(a2) & np.isfinite(t2), w1 * a1 + w2 * a2, a1)
     return ann * target, ann
