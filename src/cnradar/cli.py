@@ -6,7 +6,6 @@ numbers as the shell. ``--home`` (or ``$CNRADAR_HOME``) chooses where the store 
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 from pathlib import Path
@@ -18,8 +17,13 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from cnradar.cindex.cli import app as cindex_app
 from cnradar.config import resolve_home
+from cnradar.convertibles.cli import app as cb_app
 from cnradar.errors import CnradarError
+from cnradar.futures.cli import app as basis_app
+from cnradar.options.cli import app as vol_app
+from cnradar.radar.cli import app as radar_app
 from cnradar.report.cli import report_command
 from cnradar.sources.akshare.commands import sources_command, sync_command
 from cnradar.sources.demo.cli import demo_command
@@ -153,21 +157,11 @@ data_app.command("sync")(sync_command)
 data_app.command("sources")(sources_command)
 
 
-def _mount() -> None:
-    """Mount each area's command group; an area not yet present in this checkout is left out."""
-    groups = {"vol": "cnradar.options.cli", "cb": "cnradar.convertibles.cli", "basis": "cnradar.futures.cli",
-              "cindex": "cnradar.cindex.cli", "radar": "cnradar.radar.cli"}
-    for name, module in groups.items():
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue
-        app.add_typer(mod.app, name=name)
-
-
-_mount()
+app.add_typer(vol_app, name="vol")
+app.add_typer(cb_app, name="cb")
+app.add_typer(basis_app, name="basis")
+app.add_typer(cindex_app, name="cindex")
+app.add_typer(radar_app, name="radar")
 
 
 def run() -> None:
